@@ -1,0 +1,34 @@
+// The emulated kernel's export table: what a module's undefined symbols resolve against.
+// kernel/api/<area>.ts files register functions (run in TypeScript through CPU traps) and data
+// objects (bytes in the kernel image region, e.g. param_ops_int, kmalloc_caches, jiffies).
+import type { TrapHandler } from '../cpu/types.js';
+
+export interface ExportBase {
+  name: string;
+  /** EXPORT_SYMBOL_GPL: skipped for proprietary (P-tainted) modules. */
+  gpl: boolean;
+  /** Final address in the emulated kernel image, assigned by the kernel at boot. */
+  addr: bigint;
+}
+
+export interface FunctionExport extends ExportBase {
+  kind: 'func';
+  handler: TrapHandler;
+}
+
+export interface DataExport extends ExportBase {
+  kind: 'data';
+  size: number;
+  align: number;
+  /** Fills the object once its address is known (pointers to traps, initial values). */
+  init?: (addr: bigint) => void;
+}
+
+export type KernelExport = FunctionExport | DataExport;
+
+export interface ExportRegistry {
+  func(name: string, handler: TrapHandler, opts?: { gpl?: boolean }): void;
+  data(name: string, size: number, init?: (addr: bigint) => void, opts?: { gpl?: boolean; align?: number }): void;
+  /** Address of an already registered export (functions: their trap address). */
+  addressOf(name: string): bigint;
+}

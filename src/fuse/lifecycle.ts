@@ -1,0 +1,110 @@
+// Mount lifecycle around serveFuse: a clean mountpoint before, a clean exit after.
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { DirNode } from '../vfs/node.js';
+import { detach, serveFuse } from './serve.js';
+import type { ServeOptions, Served } from './serve.js';
+
+/** mountinfo escapes space, tab, newline and backslash as \ooo. */
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/** Mount ids of everything mounted at `dir` (stacked mounts give several). */
+export function mountIdsAt(dir: string, mountinfo = '/proc/self/mountinfo'): number[] {
+  const want = resolve(dir);
+  const ids: number[] = [];
+  for (const line of readFileSync(mountinfo, 'utf8').split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 4 && unescapeMountPath(f[4]) === want) ids.push(Number(f[0]));
+  }
+  return ids;
+}
+
+export function isMounted(dir: string): boolean {
+  return mountIdsAt(dir).length > 0;
+}
+
+/** stat that gives up after `ms` (a hung FUSE daemon makes stat sleep forever). */
+async function statWithin(dir: string, ms: number): Promise<'ok' | 'dead' | 'hung' | 'missing'> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  const probe = stat(dir).then(
+    () => 'ok' as const,
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? ('missing' as const) : ('dead' as const)),
+  );
+  try {
+    return await Promise.race([probe, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Make `dir` ready to mount: create it if missing, and detach a mount left behind by a daemon
+ * that died (stat fails with ENOTCONN, "Transport endpoint is not connected"). A live mount
+ * there is an error: another daemon is serving it.
+ */
+export async function prepareMountpoint(dir: string): Promise<string> {
+  const mnt = resolve(dir);
+  for (let i = 0; i < 8; i++) {
+    const state = await statWithin(mnt, 2000);
+    if (state === 'missing') {
+      mkdirSync(mnt, { recursive: true });
+      continue;
+    }
+    if (state === 'ok' && !isMounted(mnt)) return mnt;
+    if (state === 'ok') throw new Error(`${mnt} is already mounted (is another modfs running?)`);
+    if (state === 'hung') throw new Error(`${mnt} is mounted by a daemon that does not answer`);
+    // Dead connection: detach it, then look again (mounts can be stacked).
+    await detach(mnt);
+  }
+  if (!existsSync(mnt)) throw new Error(`cannot create ${mnt}`);
+  throw new Error(`cannot clear stale mounts at ${mnt}`);
+}
+
+export interface RunOptions extends ServeOptions {
+  /** How often to look for an external unmount (fusermount -u, umount). Default 500 ms. */
+  pollMs?: number;
+  /** Exit the process when done (default true). */
+  exit?: boolean;
+  onReady?: (served: Served) => void;
+}
+
+/**
+ * Mount `root` at `dir` and serve until SIGINT/SIGTERM or an external unmount, then unmount and
+ * exit 0. fuse-native alone keeps the process alive after an external unmount, so the mount
+ * table is polled.
+ */
+export async function serveUntilStopped(dir: string, root: DirNode, opts: RunOptions = {}): Promise<void> {
+  const mnt = await prepareMountpoint(dir);
+  const served = await serveFuse(mnt, root, opts);
+  const ids = new Set(mountIdsAt(mnt));
+  opts.onReady?.(served);
+
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(poll);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      served.unmount().then(done, (err: unknown) => {
+        // Already gone (external unmount) is fine; anything else is worth a line.
+        if (why !== 'external') process.stderr.write(`modfs: unmount ${mnt}: ${String(err)}\n`);
+        done();
+      });
+    };
+    const onSignal = (): void => stop('signal');
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const poll = setInterval(() => {
+      const now = mountIdsAt(mnt);
+      if (!now.some((id) => ids.has(id))) stop('external');
+    }, opts.pollMs ?? 500);
+  });
+  if (opts.exit ?? true) process.exit(0);
+}

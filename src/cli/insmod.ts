@@ -26,7 +26,8 @@ export function insmodStrerror(errno: number): string {
 function insmod(argv: Args): number {
   const file = argv.file;
   if (file === undefined) return kmodError('insmod', 'missing filename.'), 1;
-  if (file === '-') return kmodError('insmod', 'this tool does not support loading from stdin!'), 1;
+  // yargs turns a lone `-` into an empty positional, so look at the raw arguments for it.
+  if (file === '-' || (file === '' && process.argv.includes('-'))) return kmodError('insmod', 'this tool does not support loading from stdin!'), 1;
   // kmod joins the arguments with single spaces and no quoting; the kernel splits them again.
   const params = (argv.params ?? []).join(' ');
   const abs = path.resolve(file);

@@ -92,6 +92,7 @@ function modinfoFile(arg: string, field: string | undefined, sep: string): boole
     const bytes = fs.readFileSync(abs);
     if (bytes.length === 0) throw new ErrnoError(EINVAL, 'empty'); // kmod's mmap of 0 bytes
     try {
+      if (!isElf(bytes)) throw new Error('no ELF magic');
       info = readModinfo(bytes);
     } catch {
       throw new ErrnoError(ENOEXEC, 'not ELF');
@@ -106,6 +107,8 @@ function modinfoFile(arg: string, field: string | undefined, sep: string): boole
   process.stdout.write(Buffer.from(modinfoBody(info, field, sep), 'latin1'));
   return true;
 }
+
+const isElf = (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 function hasModinfoSection(bytes: Uint8Array): boolean {
   const img = new ElfImage(bytes);

@@ -1,0 +1,149 @@
+#!/bin/bash
+# scripts/oracle/run.sh: ask the real Debian 6.1 kernel.
+#
+# Builds an initramfs holding busybox, kmod's insmod/rmmod/lsmod, util-linux
+# dmesg, experiments/*.sh and the .ko fixtures, boots the real kernel under
+# QEMU (software emulation), runs each experiment in a freshly booted kernel
+# and writes what it printed to transcripts/<experiment>.txt.
+#
+# Usage: scripts/oracle/run.sh [experiment ...]     (default: all)
+# Environment:
+#   KO_DIR   directory of .ko files to ship (default examples/ko)
+#   OUT      transcript directory (default transcripts)
+#   KERNEL   kernel image (default /boot/vmlinuz-6.1.0-56-amd64)
+#   JOBS     boots run at the same time (default: number of CPUs)
+#   TIMEOUT  seconds allowed per boot (default 300)
+#   COMMIT=1 git-commit the transcripts afterwards
+#
+# Needs: qemu-system-x86, linux-image-6.1.0-56-amd64, busybox-static, cpio,
+# kmod, util-linux (all Debian packages).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KERNEL=${KERNEL:-/boot/vmlinuz-6.1.0-56-amd64}
+KO_DIR=${KO_DIR:-$ROOT/examples/ko}
+OUT=${OUT:-$ROOT/transcripts}
+JOBS=${JOBS:-$(nproc)}
+TIMEOUT=${TIMEOUT:-300}
+APPEND_BASE="console=ttyS0 quiet loglevel=0 panic=-1"
+
+for tool in qemu-system-x86_64 cpio busybox kmod dmesg; do
+	command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing" >&2; exit 1; }
+done
+[ -r "$KERNEL" ] || { echo "run.sh: no kernel image $KERNEL" >&2; exit 1; }
+
+if [ $# -gt 0 ]; then
+	EXPS=("$@")
+else
+	EXPS=()
+	for f in "$ROOT"/experiments/*.sh; do
+		n=$(basename "$f" .sh)
+		[ "$n" = lib ] || EXPS+=("$n")
+	done
+fi
+
+WORK=$(mktemp -d /tmp/oracle.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+R=$WORK/root
+mkdir -p "$R"/{bin,sbin,usr/bin,proc,sys,dev,tmp,ko,experiments,etc,root}
+mkdir -p "$R/lib/modules/$(basename "$KERNEL" | sed 's/^vmlinuz-//')"
+
+# busybox and its applets, except the module tools and dmesg
+cp /bin/busybox "$R/bin/busybox"
+for a in $(busybox --list); do
+	case $a in
+	busybox | insmod | rmmod | lsmod | modprobe | depmod | modinfo | dmesg) ;;
+	*) ln -s busybox "$R/bin/$a" ;;
+	esac
+done
+
+# copy a host binary and the shared libraries ldd lists for it
+copy_bin() {
+	local src=$1 dst=$2 lib
+	cp -L "$src" "$R$dst"
+	for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
+		mkdir -p "$R$(dirname "$lib")"
+		cp -L "$lib" "$R$lib"
+	done
+}
+copy_bin /usr/bin/kmod /usr/bin/kmod
+for t in insmod rmmod lsmod; do ln -s ../usr/bin/kmod "$R/sbin/$t"; done
+copy_bin /usr/bin/dmesg /usr/bin/dmesg
+# The experiments run under dash with coreutils, exactly the shell and tools
+# of the host where modfs replays them.  (busybox sh prefers its own applets
+# to anything on PATH, so under it insmod would be busybox's insmod, which
+# retries a failed load and words its errors differently.)
+for t in dash cat ls stat head wc rm; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+
+cp "$ROOT"/experiments/*.sh "$R/experiments/"
+cp "$KO_DIR"/*.ko "$R/ko/"
+
+cat > "$R/init" <<'EOF'
+#!/bin/sh
+export PATH=/sbin:/usr/bin:/bin HOME=/root TMPDIR=/tmp
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+echo "@@@ UNAME $(uname -a)"
+echo "@@@ KMOD $(/usr/bin/kmod --version 2>&1 | head -n 1)"
+echo "@@@ DMESG $(/usr/bin/dmesg --version 2>&1 | head -n 1)"
+echo "@@@ COREUTILS $(/usr/bin/cat --version 2>&1 | head -n 1)"
+for e in $EXPERIMENTS; do
+	cd /
+	echo "@@@ BEGIN $e"
+	SYS= KO=/ko /usr/bin/dash "/experiments/$e.sh" 2>&1
+	echo "@@@ END $e rc=$?"
+done
+echo "@@@ DONE"
+poweroff -f
+EOF
+chmod +x "$R/init"
+
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$WORK/initrd.gz"
+
+# boot NAME: one kernel boot running experiment NAME, serial log to $WORK/NAME.log
+boot() {
+	local e=$1
+	timeout "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot -m 512 \
+		-kernel "$KERNEL" -initrd "$WORK/initrd.gz" \
+		-append "$APPEND_BASE EXPERIMENTS=$e" \
+		< /dev/null > "$WORK/$e.log" 2>&1 || echo "run.sh: boot for $e exited with $?" >&2
+}
+
+mkdir -p "$OUT"
+start=$(date +%s)
+running=0
+for e in "${EXPS[@]}"; do
+	boot "$e" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+done
+wait
+
+status=0
+for e in "${EXPS[@]}"; do
+	log=$WORK/$e.log
+	tr -d '\r' < "$log" > "$log.lf"
+	if ! grep -q "^@@@ END $e rc=" "$log.lf"; then
+		echo "run.sh: $e did not finish; serial log follows" >&2
+		tail -n 40 "$log.lf" >&2
+		status=1
+		continue
+	fi
+	sed -n "/^@@@ BEGIN $e\$/,/^@@@ END $e rc=/{/^@@@ /d;p}" "$log.lf" > "$OUT/$e.txt"
+	grep '^@@@ \(UNAME\|KMOD\|DMESG\|COREUTILS\) ' "$log.lf" | sed 's/^@@@ //' > "$WORK/versions"
+	echo "$e: $(wc -l < "$OUT/$e.txt") lines"
+done
+[ -s "$WORK/versions" ] && cp "$WORK/versions" "$OUT/VERSIONS.txt"
+echo "run.sh: ${#EXPS[@]} experiment(s) in $(($(date +%s) - start)) s"
+
+if [ "${COMMIT:-0}" = 1 ] && [ "$status" = 0 ]; then
+	cd "$ROOT"
+	git add -- transcripts
+	git commit -q -m "transcripts: regenerate from the real 6.1.0-56 kernel" -- transcripts || true
+fi
+exit "$status"

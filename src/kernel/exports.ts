@@ -9,6 +9,8 @@ export interface ExportBase {
   gpl: boolean;
   /** Final address in the emulated kernel image, assigned by the kernel at boot. */
   addr: bigint;
+  /** A kernel-internal function (static in C): callable through pointers, not linkable. */
+  hidden?: boolean;
 }
 
 export interface FunctionExport extends ExportBase {
@@ -27,7 +29,7 @@ export interface DataExport extends ExportBase {
 export type KernelExport = FunctionExport | DataExport;
 
 export interface ExportRegistry {
-  func(name: string, handler: TrapHandler, opts?: { gpl?: boolean }): void;
+  func(name: string, handler: TrapHandler, opts?: { gpl?: boolean; hidden?: boolean }): void;
   data(name: string, size: number, init?: (addr: bigint) => void, opts?: { gpl?: boolean; align?: number }): void;
   /** Address of an already registered export (functions: their trap address). */
   addressOf(name: string): bigint;

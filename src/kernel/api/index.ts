@@ -1,0 +1,17 @@
+// Every kernel area registers its exports here, in dependency order (params before users).
+import type { Kernel } from '../kernel.js';
+import { registerArchApi } from './arch.js';
+import { registerMiscApi } from './misc.js';
+import { registerParamApi } from './params.js';
+import { registerPrintkApi } from './printk.js';
+import { registerSlabApi } from './slab.js';
+import { registerStringApi } from './string.js';
+
+export function registerAllApis(k: Kernel): void {
+  registerArchApi(k);
+  registerPrintkApi(k);
+  registerSlabApi(k);
+  registerStringApi(k);
+  registerParamApi(k);
+  registerMiscApi(k);
+}

@@ -1,0 +1,133 @@
+// Time, locks, module references and diagnostics: single-CPU semantics over a virtual clock.
+import type { Kernel } from '../kernel.js';
+import { KernelPanic, dumpStack } from '../oops.js';
+import { ModuleState } from '../module.js';
+import { formatKernel } from '../format.js';
+import { formatHooks, variadicArgs } from './format-hooks.js';
+import { TAINT } from '../taint.js';
+
+const HZ = 250n;
+const INITIAL_JIFFIES = BigInt.asUintN(64, BigInt(-300) * HZ);
+
+export function registerMiscApi(k: Kernel): void {
+  const m = k.mem;
+  /** Virtual time advanced by delays, added to the wall clock since boot. */
+  let slept = 0n;
+  const nowNs = () => k.clockNs() + slept;
+  // jiffies is a variable modules read directly; keep it current whenever module code runs.
+  k.exports.data('jiffies', 8, undefined, { align: 8 });
+  const jiffiesAddr = k.exports.addressOf('jiffies');
+  const syncJiffies = () => m.writeU64(jiffiesAddr, BigInt.asUintN(64, INITIAL_JIFFIES + (nowNs() * HZ) / 1_000_000_000n));
+  syncJiffies();
+  k.beforeCall.push(syncJiffies);
+
+  const sleep = (ns: bigint) => {
+    slept += ns;
+    syncJiffies();
+  };
+  k.exports.func('msleep', (c) => sleep(BigInt.asUintN(32, c.arg(0)) * 1_000_000n));
+  k.exports.func('msleep_interruptible', (c) => (sleep(BigInt.asUintN(32, c.arg(0)) * 1_000_000n), 0));
+  k.exports.func('usleep_range_state', (c) => sleep(c.arg(0) * 1000n));
+  k.exports.func('__udelay', (c) => sleep(BigInt.asUintN(32, c.arg(0)) * 1000n));
+  k.exports.func('__ndelay', (c) => sleep(BigInt.asUintN(32, c.arg(0))));
+  // __const_udelay takes usecs * 0x10C7 (2^32 / 10^6 rounded up).
+  k.exports.func('__const_udelay', (c) => sleep((BigInt.asUintN(32, c.arg(0)) * 1000n) / 0x10c7n));
+  k.exports.func('ktime_get', () => nowNs());
+  k.exports.func('ktime_get_real', () => BigInt(Date.now()) * 1_000_000n + (slept % 1_000_000n));
+  k.exports.func('ktime_get_with_offset', () => nowNs());
+  k.exports.func('jiffies_to_msecs', (c) => (BigInt.asUintN(64, c.arg(0)) * 1000n) / HZ);
+  k.exports.func('__msecs_to_jiffies', (c) => (BigInt.asUintN(32, c.arg(0)) * HZ + 999n) / 1000n);
+
+  // Deterministic randomness (xorshift) so module output is reproducible run to run.
+  let seed = 0x243f6a8885a308d3n;
+  const rnd = () => {
+    seed ^= (seed << 13n) & 0xffffffffffffffffn;
+    seed ^= seed >> 7n;
+    seed ^= (seed << 17n) & 0xffffffffffffffffn;
+    return seed;
+  };
+  k.exports.func('get_random_u32', () => rnd() & 0xffffffffn);
+  k.exports.func('get_random_u64', () => rnd());
+  k.exports.func('get_random_bytes', (c) => {
+    const n = Number(c.arg(1));
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = Number(rnd() & 0xffn);
+    if (n) m.writeBytes(c.arg(0), b);
+  });
+
+  // Locks: one CPU, no preemption inside module code, so they only need to be consistent.
+  const nop = () => 0;
+  for (const name of ['__mutex_init', '__init_waitqueue_head', '__wake_up', '__raw_spin_lock_init', '__rwlock_init', 'sema_init']) {
+    k.exports.func(name, nop);
+  }
+  const held = new Set<bigint>();
+  const lock = (kind: string) => (c: { arg(i: number): bigint; returnAddress: bigint }) => {
+    const l = c.arg(0);
+    if (held.has(l)) {
+      k.log.emit(4, '');
+      k.log.emit(4, '============================================');
+      k.log.emit(4, 'WARNING: possible recursive locking detected');
+      k.log.emit(4, `modfs: ${kind} at ${l.toString(16)} taken twice from ${k.symbolize(c.returnAddress) ?? '?'}`);
+      throw new KernelPanic(`deadlock: ${kind} already held`);
+    }
+    held.add(l);
+    return 0;
+  };
+  const unlock = (c: { arg(i: number): bigint }) => {
+    held.delete(c.arg(0));
+  };
+  for (const name of ['mutex_lock', 'mutex_lock_interruptible', 'mutex_lock_killable', '_raw_spin_lock', '_raw_spin_lock_irq', '_raw_spin_lock_bh', '_raw_write_lock', 'down', 'down_interruptible']) {
+    k.exports.func(name, lock(name));
+  }
+  k.exports.func('_raw_spin_lock_irqsave', (c) => (lock('spinlock')(c), 0x200));
+  k.exports.func('_raw_read_lock', nop);
+  k.exports.func('_raw_read_unlock', nop);
+  k.exports.func('mutex_trylock', (c) => (held.has(c.arg(0)) ? 0 : (held.add(c.arg(0)), 1)));
+  for (const name of ['mutex_unlock', '_raw_spin_unlock', '_raw_spin_unlock_irq', '_raw_spin_unlock_bh', '_raw_spin_unlock_irqrestore', '_raw_write_unlock', 'up']) {
+    k.exports.func(name, unlock);
+  }
+
+  // Module references (THIS_MODULE pointers).
+  const byStruct = (p: bigint) => k.modules.find((mod) => mod.thisModule === p);
+  k.exports.func('try_module_get', (c) => {
+    const mod = byStruct(c.arg(0));
+    if (!mod) return c.arg(0) === 0n ? 1 : 0;
+    if (mod.state === ModuleState.GOING) return 0;
+    mod.refcnt++;
+    k.changed();
+    return 1;
+  });
+  k.exports.func('module_put', (c) => {
+    const mod = byStruct(c.arg(0));
+    if (mod) {
+      mod.refcnt--;
+      k.changed();
+    }
+  });
+
+  const hooks = formatHooks(k);
+  k.exports.func('dump_stack', (c) => dumpStack(k, 'insmod', [k.symbolize(c.returnAddress) ?? '']));
+  k.exports.func('dump_stack_lvl', (c) => dumpStack(k, 'insmod', [k.symbolize(c.returnAddress) ?? '']));
+  k.exports.func('panic', (c) => {
+    const msg = new TextDecoder('latin1').decode(formatKernel(m.readCString(c.arg(0), 1024), variadicArgs(c, 1), hooks));
+    throw new KernelPanic(msg.replace(/\n$/, ''));
+  });
+  k.exports.func('__warn_printk', (c) => {
+    k.log.printk(formatKernel(m.readCString(c.arg(0), 1024), variadicArgs(c, 1), hooks));
+  });
+  k.exports.func('add_taint', (c) => k.addTaint(Number(c.arg(0)), c.arg(1) !== 0n));
+  k.exports.func('__list_add_valid', () => 1);
+  k.exports.func('__list_del_entry_valid', () => 1);
+  void TAINT;
+
+  // Per-cpu variables of the kernel live in the first part of the %gs area (offsets are symbols).
+  k.exports.absolute('current_task', 0x100n);
+  k.exports.absolute('cpu_number', 0x108n);
+  k.exports.absolute('this_cpu_off', 0x110n);
+  m.writeU64(k.cpu.gsBase + 0x110n, k.cpu.gsBase);
+  // A task_struct for `current`; modules read fields like pid and comm at config-specific offsets.
+  const task = k.kmalloc(9792);
+  m.writeU64(k.cpu.gsBase + 0x100n, task);
+  // The stack canary at %gs:40 (fixed_percpu_data.stack_canary).
+  m.writeU64(k.cpu.gsBase + 40n, 0x5d1e3a7c9b0f4e21n);
+}

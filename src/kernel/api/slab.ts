@@ -1,0 +1,111 @@
+// The slab and vmalloc allocators as modules call them. kbuild turns kmalloc(n) with a constant n
+// into kmalloc_trace(kmalloc_caches[type][index], flags, n), so the cache table is real data
+// whose entries point at (opaque) kmem_cache objects.
+import type { TrapContext } from '../../cpu/types.js';
+import type { Kernel } from '../kernel.js';
+
+const GFP_ZERO = 0x100n;
+const NR_KMALLOC_TYPES = 4;
+const KMALLOC_SHIFT_HIGH = 13;
+const KMEM_CACHE_SIZE = 128;
+const ZERO_SIZE_PTR = 16n;
+
+export function registerSlabApi(k: Kernel): void {
+  const mem = k.mem;
+  /** kmem_cache address -> object size (kmalloc caches and kmem_cache_create'd ones). */
+  const caches = new Map<bigint, { size: number; name: string; align: number; ctor: bigint }>();
+
+  const alloc = (size: bigint, flags: bigint): bigint => {
+    const n = Number(BigInt.asUintN(64, size));
+    if (n === 0) return ZERO_SIZE_PTR;
+    if (n > 1 << 30) return 0n;
+    const p = k.kmalloc(n);
+    if (p && flags & GFP_ZERO) mem.fill(p, 0, n);
+    return p;
+  };
+  const free = (p: bigint): void => {
+    if (p <= ZERO_SIZE_PTR) return;
+    try {
+      k.kfree(p);
+    } catch {
+      // SLUB without debugging would corrupt its freelist here; report it once and carry on.
+      k.log.emit(3, `modfs: kfree of invalid or already freed pointer ${p.toString(16)}`);
+    }
+  };
+
+  k.exports.data('kmalloc_caches', NR_KMALLOC_TYPES * (KMALLOC_SHIFT_HIGH + 1) * 8, (table) => {
+    const objs = k.kmalloc(NR_KMALLOC_TYPES * (KMALLOC_SHIFT_HIGH + 1) * KMEM_CACHE_SIZE);
+    for (let t = 0; t < NR_KMALLOC_TYPES; t++) {
+      for (let i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
+        const c = objs + BigInt((t * (KMALLOC_SHIFT_HIGH + 1) + i) * KMEM_CACHE_SIZE);
+        const size = i === 1 ? 96 : i === 2 ? 192 : i === 0 ? 0 : 1 << i;
+        caches.set(c, { size, name: `kmalloc-${size}`, align: 8, ctor: 0n });
+        mem.writeU64(table + BigInt((t * (KMALLOC_SHIFT_HIGH + 1) + i) * 8), c);
+      }
+    }
+  }, { align: 64 });
+
+  k.exports.func('kmalloc_trace', (c) => alloc(c.arg(2), c.arg(1)));
+  k.exports.func('kmalloc_node_trace', (c) => alloc(c.arg(3), c.arg(1)));
+  k.exports.func('__kmalloc', (c) => alloc(c.arg(0), c.arg(1)));
+  k.exports.func('__kmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
+  k.exports.func('kmalloc_large', (c) => alloc(c.arg(0), c.arg(1)));
+  k.exports.func('kvmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
+  k.exports.func('kfree', (c) => free(c.arg(0)));
+  k.exports.func('kvfree', (c) => free(c.arg(0)));
+  k.exports.func('kfree_sensitive', (c) => {
+    const p = c.arg(0);
+    const n = k.heap.sizeOf(p);
+    if (n) mem.fill(p, 0, n);
+    free(p);
+  });
+  k.exports.func('ksize', (c) => k.heap.sizeOf(c.arg(0)) ?? 0);
+  k.exports.func('krealloc', (c: TrapContext) => {
+    const old = c.arg(0);
+    const n = Number(c.arg(1));
+    if (n === 0) {
+      free(old);
+      return ZERO_SIZE_PTR;
+    }
+    const oldSize = old > ZERO_SIZE_PTR ? (k.heap.sizeOf(old) ?? 0) : 0;
+    if (oldSize >= n) return old;
+    const p = alloc(BigInt(n), c.arg(2));
+    if (p && oldSize) mem.writeBytes(p, mem.readBytes(old, oldSize));
+    if (p) free(old);
+    return p;
+  });
+  k.exports.func('kmemdup', (c) => {
+    const n = Number(c.arg(1));
+    const p = alloc(c.arg(1), 0n);
+    if (p > ZERO_SIZE_PTR) mem.writeBytes(p, mem.readBytes(c.arg(0), n));
+    return p;
+  });
+  k.exports.func('kstrdup', (c) => (c.arg(0) === 0n ? 0n : k.kstrdup(mem.readCString(c.arg(0), 1 << 24))));
+  k.exports.func('kstrndup', (c) => (c.arg(0) === 0n ? 0n : k.kstrdup(mem.readCString(c.arg(0), Number(c.arg(1))))));
+
+  const vmalloc = (size: bigint) => k.vmalloc.alloc(Number(size), 4096) ?? 0n;
+  k.exports.func('vmalloc', (c) => vmalloc(c.arg(0)));
+  k.exports.func('vzalloc', (c) => vmalloc(c.arg(0)));
+  k.exports.func('__vmalloc', (c) => vmalloc(c.arg(0)));
+  k.exports.func('vfree', (c) => {
+    if (c.arg(0) !== 0n) k.vmalloc.free(c.arg(0));
+  });
+
+  k.exports.func('kmem_cache_create', (c) => {
+    const obj = k.kmalloc(KMEM_CACHE_SIZE);
+    const name = new TextDecoder('latin1').decode(mem.readCString(c.arg(0), 64));
+    caches.set(obj, { name, size: Number(c.arg(1)), align: Number(c.arg(2)) || 8, ctor: c.arg(4) });
+    return obj;
+  });
+  k.exports.func('kmem_cache_alloc', (c: TrapContext) => {
+    const cache = caches.get(c.arg(0));
+    if (!cache) return 0n;
+    const p = alloc(BigInt(cache.size), c.arg(1));
+    if (p && cache.ctor) c.call(cache.ctor, [p]);
+    return p;
+  });
+  k.exports.func('kmem_cache_free', (c) => free(c.arg(1)));
+  k.exports.func('kmem_cache_destroy', (c) => {
+    if (caches.delete(c.arg(0))) free(c.arg(0));
+  });
+}

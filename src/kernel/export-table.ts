@@ -1,0 +1,111 @@
+// The emulated vmlinux's exports. Functions get a 16-byte slot in the kernel text region whose
+// fetch traps into TypeScript; data objects get space in the kernel data region.
+import type { Cpu, TrapHandler } from '../cpu/types.js';
+import type { AddressSpace } from '../mm/types.js';
+import { KERNEL_DATA_BASE, KERNEL_DATA_SIZE, KERNEL_TEXT_BASE, KERNEL_TEXT_SIZE } from '../mm/layout.js';
+import type { ExportRegistry, KernelExport } from './exports.js';
+import { KERNEL_SYMVERS } from './symvers-data.js';
+
+const FUNC_SLOT = 16;
+
+export class ExportTable implements ExportRegistry {
+  private readonly byName = new Map<string, KernelExport>();
+  /** Sorted by address, for symbolizing kernel addresses. */
+  private sorted: KernelExport[] | undefined;
+  private nextText = KERNEL_TEXT_BASE;
+  private nextData = KERNEL_DATA_BASE;
+
+  constructor(
+    private readonly mem: AddressSpace,
+    private readonly cpu: Cpu,
+  ) {
+    mem.map(KERNEL_TEXT_BASE, KERNEL_TEXT_SIZE);
+    mem.map(KERNEL_DATA_BASE, KERNEL_DATA_SIZE);
+  }
+
+  func(name: string, handler: TrapHandler, opts: { gpl?: boolean; hidden?: boolean } = {}): void {
+    this.assertNew(name);
+    const addr = this.nextText;
+    this.nextText += BigInt(FUNC_SLOT);
+    // A real-looking body (endbr64; int3...) so a module that disassembles or copies it sees code.
+    this.mem.writeBytes(addr, Uint8Array.of(0xf3, 0x0f, 0x1e, 0xfa, 0xcc, 0xcc, 0xcc, 0xcc));
+    this.cpu.registerTrap(addr, name, handler);
+    this.add({ kind: 'func', name, gpl: opts.gpl ?? !!KERNEL_SYMVERS[name]?.gpl, addr, handler, hidden: opts.hidden });
+  }
+
+  /** A kernel function implemented as real machine code (thunks the CPU simply executes). */
+  code(name: string, bytes: Uint8Array): void {
+    this.assertNew(name);
+    const addr = this.nextText;
+    this.nextText += BigInt(FUNC_SLOT);
+    this.mem.writeBytes(addr, bytes);
+    this.add({ kind: 'data', name, gpl: !!KERNEL_SYMVERS[name]?.gpl, addr, size: FUNC_SLOT, align: FUNC_SLOT });
+  }
+
+  data(
+    name: string,
+    size: number,
+    init?: (addr: bigint) => void,
+    opts: { gpl?: boolean; align?: number } = {},
+  ): void {
+    this.assertNew(name);
+    const align = BigInt(opts.align ?? 64);
+    const addr = (this.nextData + align - 1n) & ~(align - 1n);
+    this.nextData = addr + BigInt(Math.max(size, 1));
+    if (this.nextData > KERNEL_DATA_BASE + BigInt(KERNEL_DATA_SIZE)) throw new Error('kernel data region full');
+    this.add({ kind: 'data', name, gpl: opts.gpl ?? !!KERNEL_SYMVERS[name]?.gpl, addr, size, align: Number(align), init });
+    init?.(addr);
+  }
+
+  /** A symbol that lives at a fixed address instead of in the image (per-cpu offsets). */
+  absolute(name: string, addr: bigint, opts: { gpl?: boolean } = {}): void {
+    this.assertNew(name);
+    this.add({ kind: 'data', name, gpl: !!opts.gpl, addr, size: 0, align: 1 });
+  }
+
+  addressOf(name: string): bigint {
+    const e = this.byName.get(name);
+    if (!e) throw new Error(`kernel export ${name} is not registered`);
+    return e.addr;
+  }
+
+  /** The export a module may link against (hidden kernel-internal functions excluded). */
+  get(name: string): KernelExport | undefined {
+    const e = this.byName.get(name);
+    return e && !e.hidden ? e : undefined;
+  }
+
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
+  /** Kernel function or object containing `addr`, for %pS and oops call traces. */
+  symbolize(addr: bigint): { name: string; offset: bigint; size: bigint } | undefined {
+    const list = (this.sorted ??= [...this.byName.values()]
+      .filter((e) => e.kind === 'func' || e.size > 0)
+      .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0)));
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: KernelExport | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.addr <= addr) {
+        found = list[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (!found) return undefined;
+    const size = BigInt(found.kind === 'func' ? FUNC_SLOT : found.size);
+    if (addr >= found.addr + size) return undefined;
+    return { name: found.name, offset: addr - found.addr, size };
+  }
+
+  private assertNew(name: string): void {
+    if (this.byName.has(name)) throw new Error(`kernel export ${name} registered twice`);
+  }
+
+  private add(e: KernelExport): void {
+    this.byName.set(e.name, e);
+    this.sorted = undefined;
+  }
+}

@@ -1,0 +1,150 @@
+// The emulated kernel: one address space, one CPU, the export table, the module list, the log
+// and the global taint. Loading and unloading live in loader/ and unload.ts; this file holds the
+// shared state and the services they and kernel/api/ use.
+import { X86Cpu } from '../cpu/x86-cpu.js';
+import type { Cpu } from '../cpu/types.js';
+import { RangeAllocator } from '../mm/allocator.js';
+import { DIRECT_MAP_BASE, DIRECT_MAP_SIZE, MODULES_END, MODULES_VADDR, PERCPU_BASE, PERCPU_SIZE, VMALLOC_BASE, VMALLOC_SIZE } from '../mm/layout.js';
+import { Memory } from '../mm/memory.js';
+import { registerAllApis } from './api/index.js';
+import { ExportTable } from './export-table.js';
+import { KernelLog } from './log.js';
+import { ModuleState, type Module } from './module.js';
+import { moduleSymbolize } from './symbolize.js';
+import { TAINT } from './taint.js';
+import { KERNEL_SYMVERS } from './symvers-data.js';
+
+export interface KernelOptions {
+  /** Fixed KASLR page offset for the module area (tests); random 1..1024 otherwise. */
+  kaslrPages?: number;
+  /** Instructions one call into module code may run before the soft-lockup report. */
+  budget?: number;
+}
+
+export class Kernel {
+  readonly mem = new Memory();
+  readonly cpu: Cpu;
+  readonly exports: ExportTable;
+  readonly log: KernelLog;
+  /** Newest first, as the kernel's list is walked for /proc/modules. */
+  readonly modules: Module[] = [];
+  readonly moduleArea: RangeAllocator;
+  readonly heap: RangeAllocator;
+  readonly vmalloc: RangeAllocator;
+  readonly percpu: RangeAllocator;
+  /** Kernel-wide taint mask (/proc/sys/kernel/tainted). */
+  taint = 0;
+  /** Has the "Disabling lock debugging" line been printed (debug_locks turned off)? */
+  lockDebugOff = false;
+  /** printk_once state, keyed by message site. */
+  readonly onceDone = new Set<string>();
+  /** charp values kmalloc'ed by param_set_charp (maybe_kfree_parameter frees only these). */
+  readonly kmallocedParams = new Set<bigint>();
+  lastUnloaded: string | undefined;
+  readonly budget: number;
+  private readonly bootNs = process.hrtime.bigint();
+  /** Listeners told when the module list or a module's state changes (sysfs/procfs caches). */
+  private readonly changeListeners = new Set<() => void>();
+
+  constructor(opts: KernelOptions = {}) {
+    this.cpu = new X86Cpu(this.mem);
+    this.budget = opts.budget ?? 200_000_000;
+    this.exports = new ExportTable(this.mem, this.cpu);
+    this.log = new KernelLog(() => this.clockNs());
+    const kaslr = opts.kaslrPages ?? 1 + Math.floor(Math.random() * 1024);
+    const modBase = MODULES_VADDR + BigInt(kaslr) * 4096n;
+    this.moduleArea = new RangeAllocator(this.mem, modBase, MODULES_END - modBase);
+    this.heap = new RangeAllocator(this.mem, DIRECT_MAP_BASE, DIRECT_MAP_SIZE);
+    this.vmalloc = new RangeAllocator(this.mem, VMALLOC_BASE, VMALLOC_SIZE, { guardPages: true });
+    this.mem.map(PERCPU_BASE, PERCPU_SIZE);
+    this.cpu.gsBase = PERCPU_BASE;
+    // The first 0x4000 bytes of the per-cpu area hold the kernel's own per-cpu variables.
+    this.percpu = new RangeAllocator(this.mem, PERCPU_BASE + 0x4000n, BigInt(PERCPU_SIZE - 0x4000));
+    registerAllApis(this);
+  }
+
+  /** Monotonic nanoseconds since the emulated boot (the daemon's start). */
+  clockNs(): bigint {
+    return process.hrtime.bigint() - this.bootNs;
+  }
+
+  find(name: string): Module | undefined {
+    return this.modules.find((m) => m.name === name && m.state !== ModuleState.UNFORMED);
+  }
+
+  /** Modules visible to /proc/modules and find_module. */
+  visibleModules(): Module[] {
+    return this.modules.filter((m) => m.state !== ModuleState.UNFORMED);
+  }
+
+  addTaint(bit: number, unreliable: boolean): void {
+    if (unreliable && !this.lockDebugOff) {
+      this.lockDebugOff = true;
+      this.log.emit(4, 'Disabling lock debugging due to kernel taint');
+    }
+    this.taint |= 1 << bit;
+  }
+
+  /** printk_once: true the first time `key` is seen. */
+  once(key: string): boolean {
+    if (this.onceDone.has(key)) return false;
+    this.onceDone.add(key);
+    return true;
+  }
+
+  /** `sym+0x1a/0x40 [mod]` for an address in a module or the kernel image, else undefined. */
+  symbolize(addr: bigint): string | undefined {
+    const m = this.modules.find((mod) => mod.containsAddress(addr));
+    if (m) return moduleSymbolize(m, addr);
+    const k = this.exports.symbolize(addr);
+    return k ? `${k.name}+0x${k.offset.toString(16)}/0x${k.size.toString(16)}` : undefined;
+  }
+
+  /** kmalloc as kernel code uses it: zeroed memory or 0n. */
+  kmalloc(size: number): bigint {
+    return this.heap.alloc(Math.max(size, 1), size >= 8 ? 8 : 1) ?? 0n;
+  }
+
+  kfree(addr: bigint): void {
+    if (addr !== 0n) this.heap.free(addr);
+  }
+
+  /** A NUL-terminated copy of `s` in the heap (strings handed to module code). */
+  kstrdup(bytes: Uint8Array): bigint {
+    const p = this.kmalloc(bytes.length + 1);
+    if (p === 0n) return 0n;
+    this.mem.writeBytes(p, bytes);
+    this.mem.writeU8(p + BigInt(bytes.length), 0);
+    return p;
+  }
+
+  /** Hooks run before module code is entered (e.g. refreshing jiffies). */
+  readonly beforeCall: Array<() => void> = [];
+
+  /** Run module code at `fn` with the kernel's instruction budget; returns rax. */
+  callModule(fn: bigint, args: bigint[]): bigint {
+    for (const h of this.beforeCall) h();
+    return this.cpu.call(fn, args, { budget: this.budget });
+  }
+
+  /** Module.symvers facts for a kernel export (CRC, GPL-only). */
+  symvers(name: string): { crc: number; gpl: boolean } | undefined {
+    return KERNEL_SYMVERS[name];
+  }
+
+  /** `file:line` of a BUG() site, when a module's __bug_table names it. */
+  bugAt?: (rip: bigint) => string | undefined;
+
+  onChange(cb: () => void): () => void {
+    this.changeListeners.add(cb);
+    return () => this.changeListeners.delete(cb);
+  }
+
+  changed(): void {
+    for (const cb of this.changeListeners) cb();
+  }
+
+  isForcedTaint(): boolean {
+    return (this.taint & (1 << TAINT.FORCED_MODULE)) !== 0;
+  }
+}

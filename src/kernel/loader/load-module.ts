@@ -1,0 +1,280 @@
+// load_module (6.1): the whole path from an image to a live module, in the kernel's order, with
+// its messages and errnos. Each failure unwinds what was built so far.
+import { SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
+import { CpuFault } from '../../cpu/types.js';
+import { EBUSY, EEXIST, EOWNERDEAD, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
+import type { Kernel } from '../kernel.js';
+import { Module, ModuleState } from '../module.js';
+import { dumpStack as dumpStackLines, reportFault } from '../oops.js';
+import { parseModuleArgs } from '../params/parse-args.js';
+import { destroyParams, readParams } from '../params/param-table.js';
+import { TAINT } from '../taint.js';
+import { checkModinfo, type TaintSink } from './check-modinfo.js';
+import { checkElfValidity } from './elf-validity.js';
+import { layoutModule } from './layout.js';
+import { LoadError } from './load-error.js';
+import { MODULE_EXIT_OFFSET, MODULE_INIT_OFFSET, setupLoadInfo, type LoadInfo } from './load-info.js';
+import { readModuleExports, checkDuplicateExports } from './module-exports.js';
+import { applyRelocations } from './relocate.js';
+import { checkVersion, readVersions, resolveSymbols } from './resolve.js';
+import { stripSignature } from './signature.js';
+import { kernelSymbolSource } from './symbol-source.js';
+
+export interface LoadOptions {
+  args?: string;
+  sourcePath?: string;
+  /** Called once the module is formed and visible (state COMING), before its params and init. */
+  onFormed?: (m: Module) => void;
+}
+
+/** init_module(2): returns the live module or throws KernelError with the errno to report. */
+export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Module {
+  if (image.length < 64) throw new LoadError(ENOEXEC);
+  const err = (m: string) => k.log.emit(3, m);
+  const warn = (m: string) => k.log.emit(4, m);
+  const bytes = stripSignature(image, err);
+  let info: LoadInfo;
+  try {
+    info = setupLoadInfo(checkElfValidity(bytes, err), warn);
+  } catch (e) {
+    if (e instanceof KernelError) throw e;
+    err(`modfs: malformed module image: ${(e as Error).message}`);
+    throw new LoadError(ENOEXEC);
+  }
+  const symbols = info.img.symbols(info.sections[info.symIndex]!);
+  const modSec = info.sections[info.modIndex]!;
+  const modName = readStructName(info);
+  const mod = new Module(modName);
+  mod.modinfo = info.modinfo;
+  mod.sourcePath = opts.sourcePath;
+  const t: TaintSink = {
+    globalTaint: () => k.taint,
+    taintModule: (bit, unreliable) => {
+      mod.taints |= 1 << bit;
+      k.addTaint(bit, unreliable);
+    },
+    warn,
+    err,
+    info5: (m) => k.log.emit(5, m),
+  };
+
+  // module_layout CRC before anything else uses the module struct.
+  const versions = readVersions(info);
+  const layoutCrc = k.exports.get('module_layout') ? kernelCrc(k, 'module_layout') : undefined;
+  if (!checkVersion(info, versions, mod, 'module_layout', layoutCrc, t)) throw new LoadError(ENOEXEC);
+
+  checkModinfo(info, modName, t);
+  info.sections.forEach((s, i) => {
+    if (info.alloc[i] && s.flags & SHF_WRITE && s.flags & SHF_EXECINSTR) {
+      err(`${modName}: section ${info.names[i]} (index ${i}) has invalid WRITE|EXEC flags`);
+      throw new LoadError(ENOEXEC);
+    }
+  });
+
+  const layout = layoutModule(info, symbols);
+  // add_unformed_module: a LIVE module of that name is EEXIST; one coming or going is EBUSY.
+  const existing = k.modules.find((m) => m.name === modName);
+  if (existing) throw new LoadError(existing.state === ModuleState.LIVE ? EEXIST : EBUSY);
+
+  const core = k.moduleArea.alloc(layout.coreSize, 4096);
+  const init = layout.initSize ? k.moduleArea.alloc(layout.initSize, 4096) : 0n;
+  if (core === null || init === null) {
+    if (core) k.moduleArea.free(core);
+    throw new LoadError(ENOMEM);
+  }
+  mod.core = { base: core, size: layout.coreSize };
+  mod.init = { base: init, size: layout.initSize };
+  mod.allocations.push(core);
+  if (init) mod.allocations.push(init);
+  mod.taints |= 0;
+  k.modules.unshift(mod); // UNFORMED: on the list, invisible
+
+  try {
+    // move_module: copy every loaded section to its final place.
+    const addrOf = (i: number): bigint => {
+      const p = layout.place[i];
+      return p ? (p.init ? init : core) + BigInt(p.offset) : 0n;
+    };
+    info.sections.forEach((s, i) => {
+      const p = layout.place[i];
+      if (!p || s.type === SHT_NOBITS || s.size === 0n) return;
+      k.mem.writeBytes(addrOf(i), info.img.slice(s.offset, s.size));
+    });
+    mod.thisModule = addrOf(info.modIndex);
+    if (!mod.thisModule) throw new LoadError(ENOEXEC);
+    void modSec;
+
+    if (!(mod.taints & (1 << TAINT.UNSIGNED_MODULE))) {
+      if (k.once('module-sig')) k.log.emit(5, `${modName}: module verification failed: signature and/or required key missing - tainting kernel`);
+      t.taintModule(TAINT.UNSIGNED_MODULE, false);
+    }
+
+    if (info.pcpuIndex && info.sections[info.pcpuIndex]!.size > 0n) {
+      const s = info.sections[info.pcpuIndex]!;
+      const align = Math.min(Math.max(Number(s.addralign), 8), 4096);
+      const p = k.percpu.alloc(Number(s.size), align);
+      if (p === null) {
+        warn(`${modName}: Could not allocate ${s.size} bytes percpu data`);
+        throw new LoadError(ENOMEM);
+      }
+      mod.percpu = { base: p, size: Number(s.size) };
+    }
+    mod.refcnt = 1; // the init reference (shown as 1 while init runs)
+
+    mod.exports = readModuleExports(info, k.mem, addrOf);
+    if (mod.exports.some((e) => e.crc === undefined)) {
+      if (!k.isForcedTaint()) warn(`${modName}: no versions for exported symbols: kernel tainted.`);
+      t.taintModule(TAINT.FORCED_MODULE, true);
+    }
+    const percpuOffset = mod.percpu ? mod.percpu.base - k.cpu.gsBase : 0n;
+    const values = resolveSymbols(info, symbols, mod, versions, kernelSymbolSource(k), addrOf, percpuOffset, t);
+    applyRelocations(info, modName, k.mem, (i) => !!layout.place[i], addrOf, values, (p) => hashPointer(p), t);
+    if (mod.percpu) k.mem.writeBytes(mod.percpu.base, info.img.slice(info.sections[info.pcpuIndex]!.offset, mod.percpu.size));
+    mod.exports = readModuleExports(info, k.mem, addrOf);
+    mod.symbols = kallsyms(info, symbols, values, layout.place);
+    mod.sections = info.sections
+      .map((s, i) => ({ s, i }))
+      .filter(({ s, i }) => layout.place[i] && s.size > 0n)
+      .map(({ s, i }) => ({
+        name: info.names[i]!,
+        addr: addrOf(i),
+        size: Number(s.size),
+        type: s.type,
+        note: s.type === SHT_NOTE ? info.img.slice(s.offset, s.size).slice() : undefined,
+      }));
+    mod.initFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_INIT_OFFSET));
+    mod.exitFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_EXIT_OFFSET));
+
+    checkDuplicateExports(k, mod);
+    mod.state = ModuleState.COMING;
+    k.mem.writeU32(mod.thisModule, mod.state);
+    k.changed();
+    opts.onFormed?.(mod);
+
+    mod.params = readParams(k, info, addrOf);
+    mod.argsAddr = k.kstrdup(new TextEncoder().encode(opts.args ?? ''));
+    parseModuleArgs(k, mod);
+  } catch (e) {
+    freeModule(k, mod, mod.state === ModuleState.COMING);
+    throw e;
+  }
+
+  // sysfs now exists (the vfs renders COMING modules); run init.
+  return doInitModule(k, mod);
+}
+
+function doInitModule(k: Kernel, mod: Module): Module {
+  let ret = 0n;
+  if (mod.initFn) {
+    try {
+      ret = k.callModule(mod.initFn, []);
+    } catch (e) {
+      // An oops in init kills the task that ran insmod: the module stays as the kernel leaves it
+      // (COMING, refcount held, unloadable only by force) and the syscall never returns cleanly.
+      reportFault(k, e, 'insmod');
+      throw new KernelError(EOWNERDEAD, 'oops in init');
+    }
+  }
+  const r = Number(BigInt.asIntN(32, ret));
+  if (r < 0) {
+    mod.state = ModuleState.GOING;
+    freeModule(k, mod, true);
+    throw new KernelError(-r);
+  }
+  if (r > 0) {
+    k.log.emit(
+      4,
+      `do_init_module: '${mod.name}'->init suspiciously returned ${r}, it should follow 0/-E convention\ndo_init_module: loading module anyway...`,
+    );
+    dumpStack(k, 'do_init_module');
+  }
+  mod.state = ModuleState.LIVE;
+  k.mem.writeU32(mod.thisModule, mod.state);
+  mod.refcnt -= 1;
+  // Free the init area: init sections keep their (now stale) addresses in sections/.
+  if (mod.init.size) {
+    k.moduleArea.free(mod.init.base);
+    mod.allocations = mod.allocations.filter((a) => a !== mod.init.base);
+  }
+  mod.init = { base: 0n, size: 0 };
+  mod.symbols = mod.symbols.filter((s) => !s.init);
+  k.changed();
+  return mod;
+}
+
+/** free_module (and the GOING path when `going`): params, usage links, memory, list entry. */
+export function freeModule(k: Kernel, mod: Module, going: boolean): void {
+  if (going) {
+    mod.state = ModuleState.GOING;
+    k.changed();
+  }
+  mod.state = ModuleState.UNFORMED;
+  for (const owner of mod.uses) {
+    owner.holders = owner.holders.filter((h) => h !== mod);
+    owner.refcnt -= 1;
+  }
+  mod.uses.clear();
+  try {
+    destroyParams(k, mod);
+  } catch (e) {
+    if (e instanceof CpuFault) reportFault(k, e, 'rmmod');
+    else throw e;
+  }
+  if (mod.argsAddr) k.kfree(mod.argsAddr);
+  for (const a of mod.allocations) k.moduleArea.free(a);
+  mod.allocations = [];
+  if (mod.percpu) k.percpu.free(mod.percpu.base);
+  const i = k.modules.indexOf(mod);
+  if (i >= 0) k.modules.splice(i, 1);
+  k.changed();
+}
+
+function readStructName(info: LoadInfo): string {
+  const s = info.sections[info.modIndex]!;
+  const raw = info.img.slice(s.offset + 24n, 56);
+  const end = raw.indexOf(0);
+  return new TextDecoder('latin1').decode(raw.subarray(0, end < 0 ? 56 : end));
+}
+
+function kernelCrc(k: Kernel, name: string): number | undefined {
+  return k.symvers(name)?.crc;
+}
+
+/** The kernel hashes %p pointers with a boot-time key; any stable 64-bit mix will do. */
+export function hashPointer(p: bigint): bigint {
+  let x = (p ^ 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+  x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+  x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+  return (x ^ (x >> 31n)) & 0xffffffffn;
+}
+
+function kallsyms(
+  info: LoadInfo,
+  symbols: ReturnType<LoadInfo['img']['symbols']>,
+  values: bigint[],
+  place: Array<{ init: boolean } | undefined>,
+): Module['symbols'] {
+  const strtab = info.sections[info.strIndex]!;
+  const out: Module['symbols'] = [];
+  for (const s of symbols) {
+    if (s.index === 0 || s.type === STT_SECTION || s.type === STT_FILE || !s.nameOffset) continue;
+    const p = place[s.shndx];
+    if (!p) continue;
+    let name: string;
+    try {
+      name = info.img.stringAt(strtab, s.nameOffset);
+    } catch {
+      continue;
+    }
+    if (name.startsWith('__UNIQUE_ID') || name.startsWith('.L')) continue;
+    out.push({ name, addr: values[s.index]!, size: Number(s.size), init: p.init });
+  }
+  return out.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+}
+
+function dumpStack(k: Kernel, fn: string): void {
+  void fn;
+  dumpStackLines(k, 'insmod', ['dump_stack_lvl+0x44/0x5c', 'do_init_module.cold+0x2d/0x35', 'load_module+0x1d30/0x2140', '__do_sys_finit_module+0x9d/0x100', 'do_syscall_64+0x55/0xb0', 'entry_SYSCALL_64_after_hwframe+0x6e/0xd8']);
+}
+
+export { EINVAL, errnoFromReturn };

@@ -199,13 +199,22 @@ export class ModfsClient {
     return v >= 0 || fallback === undefined ? v : fallback;
   }
 
-  /** Names in /sys/module/<name>/holders, in directory order; null when it cannot be read. */
+  /** Names in /sys/module/<name>/holders in the order the directory lists them (kmod prints
+   *  readdir order; fs.readdirSync would sort), or null when it cannot be read. */
   holders(name: string): string[] | null {
+    let dir: fs.Dir;
     try {
-      return fs.readdirSync(this.sysModule(name, 'holders'));
+      dir = fs.opendirSync(this.sysModule(name, 'holders'));
     } catch {
       return null;
     }
+    const names: string[] = [];
+    try {
+      for (let e = dir.readSync(); e !== null; e = dir.readSync()) names.push(e.name);
+    } finally {
+      dir.closeSync();
+    }
+    return names;
   }
 
   /** Loads a module: one write of `ABSOLUTE_PATH[ params]` to the load control, the way

@@ -1,0 +1,310 @@
+// Sparse emulated address space. Public methods take bigint addresses (the AddressSpace
+// contract); the CPU uses the number-based methods (r8..w64), which take a canonical address as a
+// signed JS number: every canonical x86-64 address lies within ±2^47, so it is exact as a double,
+// and `a & 4095` / `a >>> 12` still give the right low bits for negative values.
+import { MemoryFault, PAGE_SIZE, type AddressSpace } from './types.js';
+
+const PAGE_MASK = PAGE_SIZE - 1;
+const TLB_BITS = 8;
+const TLB_SIZE = 1 << TLB_BITS;
+const TLB_MASK = TLB_SIZE - 1;
+const CANON_LIMIT = 2 ** 47;
+
+export class Page {
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
+  /**
+   * Decoded-instruction cache of the CPU, indexed by page offset. Non-null means the page holds
+   * code: such pages stay out of the write TLB, so every store to them takes the slow path, which
+   * empties this array in place (the CPU may hold a reference to it while running).
+   */
+  code: unknown[] | null = null;
+  constructor(readonly base: number) {
+    const buf = new ArrayBuffer(PAGE_SIZE);
+    this.u8 = new Uint8Array(buf);
+    this.dv = new DataView(buf);
+  }
+}
+
+/** bigint address -> signed number, or throws MemoryFault for non-canonical addresses. */
+export function addrToNum(addr: bigint, write = false): number {
+  const n = Number(BigInt.asIntN(64, addr));
+  if (n >= CANON_LIMIT || n < -CANON_LIMIT) throw new MemoryFault(BigInt.asUintN(64, addr), write);
+  return n;
+}
+
+/** Signed number address -> unsigned 64-bit bigint. */
+export function numToAddr(a: number): bigint {
+  return BigInt.asUintN(64, BigInt(a));
+}
+
+export class Memory implements AddressSpace {
+  private readonly pages = new Map<number, Page>();
+  // Direct-mapped software TLBs; a tag is the page base (NaN = empty). Writes have their own so
+  // that code pages can be excluded from it.
+  private readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly rDv: DataView[] = new Array<DataView>(TLB_SIZE);
+  private readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly wDv: DataView[] = new Array<DataView>(TLB_SIZE);
+  /** High 32 bits of the last r64() result. */
+  hi = 0;
+
+  get mappedPages(): number {
+    return this.pages.size;
+  }
+
+  // ---- contract API (bigint) -------------------------------------------------------------
+
+  map(base: bigint, size: number): void {
+    const b = addrToNum(base, true);
+    if ((b & PAGE_MASK) !== 0 || size % PAGE_SIZE !== 0) throw new Error('map: unaligned range');
+    for (let a = b; a < b + size; a += PAGE_SIZE) {
+      if (this.pages.has(a)) throw new Error(`map: page 0x${numToAddr(a).toString(16)} already mapped`);
+    }
+    for (let a = b; a < b + size; a += PAGE_SIZE) this.pages.set(a, new Page(a));
+  }
+
+  unmap(base: bigint, size: number): void {
+    const b = addrToNum(base, true);
+    if ((b & PAGE_MASK) !== 0 || size % PAGE_SIZE !== 0) throw new Error('unmap: unaligned range');
+    for (let a = b; a < b + size; a += PAGE_SIZE) {
+      const p = this.pages.get(a);
+      if (p?.code) p.code.length = 0;
+      this.pages.delete(a);
+    }
+    this.flushTlb();
+  }
+
+  isMapped(addr: bigint): boolean {
+    const n = Number(BigInt.asIntN(64, addr));
+    if (n >= CANON_LIMIT || n < -CANON_LIMIT) return false;
+    return this.pages.has(n - (n & PAGE_MASK));
+  }
+
+  readU8(addr: bigint): number {
+    return this.r8(addrToNum(addr));
+  }
+  readU16(addr: bigint): number {
+    return this.r16(addrToNum(addr));
+  }
+  readU32(addr: bigint): number {
+    return this.r32(addrToNum(addr)) >>> 0;
+  }
+  readU64(addr: bigint): bigint {
+    const lo = this.r64(addrToNum(addr));
+    return (BigInt(this.hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  }
+  writeU8(addr: bigint, v: number): void {
+    this.w8(addrToNum(addr, true), v);
+  }
+  writeU16(addr: bigint, v: number): void {
+    this.w16(addrToNum(addr, true), v);
+  }
+  writeU32(addr: bigint, v: number): void {
+    this.w32(addrToNum(addr, true), v);
+  }
+  writeU64(addr: bigint, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.w64(addrToNum(addr, true), Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
+  }
+
+  readBytes(addr: bigint, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    let a = addrToNum(addr);
+    let done = 0;
+    while (done < len) {
+      const p = this.pageOf(a, false);
+      const off = a & PAGE_MASK;
+      const n = Math.min(len - done, PAGE_SIZE - off);
+      out.set(p.u8.subarray(off, off + n), done);
+      done += n;
+      a += n;
+    }
+    return out;
+  }
+
+  writeBytes(addr: bigint, data: Uint8Array): void {
+    let a = addrToNum(addr, true);
+    this.checkRange(a, data.length, true);
+    let done = 0;
+    while (done < data.length) {
+      const p = this.pageOf(a, true);
+      const off = a & PAGE_MASK;
+      const n = Math.min(data.length - done, PAGE_SIZE - off);
+      p.u8.set(data.subarray(done, done + n), off);
+      done += n;
+      a += n;
+    }
+  }
+
+  fill(addr: bigint, byte: number, len: number): void {
+    let a = addrToNum(addr, true);
+    this.checkRange(a, len, true);
+    let done = 0;
+    while (done < len) {
+      const p = this.pageOf(a, true);
+      const off = a & PAGE_MASK;
+      const n = Math.min(len - done, PAGE_SIZE - off);
+      p.u8.fill(byte, off, off + n);
+      done += n;
+      a += n;
+    }
+  }
+
+  readCString(addr: bigint, max = 1 << 20): Uint8Array {
+    let a = addrToNum(addr);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (total < max) {
+      const p = this.pageOf(a, false);
+      const off = a & PAGE_MASK;
+      const lim = Math.min(PAGE_SIZE, off + (max - total));
+      let end = off;
+      while (end < lim && p.u8[end] !== 0) end++;
+      parts.push(p.u8.subarray(off, end));
+      total += end - off;
+      if (end < lim) break;
+      a += end - off;
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const part of parts) {
+      out.set(part, o);
+      o += part.length;
+    }
+    return out;
+  }
+
+  // ---- CPU-facing API (signed number addresses) -------------------------------------------
+
+  /** The page holding `a`, or throws MemoryFault. Stores to code pages invalidate their cache. */
+  pageOf(a: number, write: boolean): Page {
+    const base = a - (a & PAGE_MASK);
+    const p = this.pages.get(base);
+    if (p === undefined) throw new MemoryFault(numToAddr(a), write);
+    const idx = (a >>> 12) & TLB_MASK;
+    this.rTag[idx] = base;
+    this.rDv[idx] = p.dv;
+    if (write) {
+      if (p.code !== null) {
+        if (p.code.length !== 0) p.code.length = 0;
+      } else {
+        this.wTag[idx] = base;
+        this.wDv[idx] = p.dv;
+      }
+    }
+    return p;
+  }
+
+  /** Page lookup without faulting (CPU instruction cache, backtraces). */
+  peekPage(a: number): Page | undefined {
+    return this.pages.get(a - (a & PAGE_MASK));
+  }
+
+  /** Marks a page as holding decoded code: drop it from the write TLB so stores invalidate. */
+  codeArray(p: Page): unknown[] {
+    if (p.code === null) {
+      p.code = [];
+      const idx = (p.base >>> 12) & TLB_MASK;
+      if (this.wTag[idx] === p.base) this.wTag[idx] = NaN;
+    }
+    return p.code;
+  }
+
+  flushTlb(): void {
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
+  }
+
+  private checkRange(a: number, len: number, write: boolean): void {
+    // Fault before touching anything, so a failed bulk store leaves memory unchanged.
+    for (let p = a - (a & PAGE_MASK); p < a + len; p += PAGE_SIZE) {
+      if (!this.pages.has(p)) throw new MemoryFault(numToAddr(Math.max(p, a)), write);
+    }
+  }
+
+  r8(a: number): number {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (this.rTag[idx] === a - off) return this.rDv[idx].getUint8(off);
+    return this.pageOf(a, false).dv.getUint8(off);
+  }
+
+  r16(a: number): number {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (this.rTag[idx] === a - off && off <= PAGE_SIZE - 2) return this.rDv[idx].getUint16(off, true);
+    if (off <= PAGE_SIZE - 2) return this.pageOf(a, false).dv.getUint16(off, true);
+    return this.r8(a) | (this.r8(a + 1) << 8);
+  }
+
+  /** Returns the value as a signed int32. */
+  r32(a: number): number {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (this.rTag[idx] === a - off && off <= PAGE_SIZE - 4) return this.rDv[idx].getInt32(off, true);
+    if (off <= PAGE_SIZE - 4) return this.pageOf(a, false).dv.getInt32(off, true);
+    return this.r16(a) | (this.r16(a + 2) << 16);
+  }
+
+  /** Returns the low 32 bits (signed); the high 32 bits are left in `this.hi`. */
+  r64(a: number): number {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    let dv: DataView;
+    if (this.rTag[idx] === a - off && off <= PAGE_SIZE - 8) dv = this.rDv[idx];
+    else if (off <= PAGE_SIZE - 8) dv = this.pageOf(a, false).dv;
+    else {
+      // Check both pages before reading either half, so a fault reports the first bad byte.
+      const lo = this.r32(a);
+      this.hi = this.r32(a + 4);
+      return lo;
+    }
+    this.hi = dv.getInt32(off + 4, true);
+    return dv.getInt32(off, true);
+  }
+
+  w8(a: number, v: number): void {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (this.wTag[idx] === a - off) this.wDv[idx].setUint8(off, v);
+    else this.pageOf(a, true).dv.setUint8(off, v);
+  }
+
+  w16(a: number, v: number): void {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (off > PAGE_SIZE - 2) {
+      this.pageOf(a + 1, true);
+      this.w8(a, v);
+      this.w8(a + 1, v >>> 8);
+    } else if (this.wTag[idx] === a - off) this.wDv[idx].setUint16(off, v, true);
+    else this.pageOf(a, true).dv.setUint16(off, v, true);
+  }
+
+  w32(a: number, v: number): void {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (off > PAGE_SIZE - 4) {
+      this.pageOf(a + 3, true);
+      this.w16(a, v);
+      this.w16(a + 2, v >>> 16);
+    } else if (this.wTag[idx] === a - off) this.wDv[idx].setInt32(off, v, true);
+    else this.pageOf(a, true).dv.setInt32(off, v, true);
+  }
+
+  w64(a: number, lo: number, hi: number): void {
+    const idx = (a >>> 12) & TLB_MASK;
+    const off = a & PAGE_MASK;
+    let dv: DataView;
+    if (off > PAGE_SIZE - 8) {
+      this.pageOf(a + 7, true);
+      this.w32(a, lo);
+      this.w32(a + 4, hi);
+      return;
+    } else if (this.wTag[idx] === a - off) dv = this.wDv[idx];
+    else dv = this.pageOf(a, true).dv;
+    dv.setInt32(off, lo, true);
+    dv.setInt32(off + 4, hi, true);
+  }
+}

@@ -229,10 +229,19 @@ export class ModfsClient {
     this.writeControl('load', data, fs.constants.O_WRONLY);
   }
 
-  /** Unloads a module. Force is delete_module's O_TRUNC flag, carried as the open flag. */
+  /** Unloads a module. Force (delete_module's O_TRUNC flag) is written as `-f NAME`: a shell's
+   *  `echo NAME > unload` opens with O_TRUNC too, so the open flag cannot carry it. */
   unload(name: string, force: boolean): void {
-    const flags = fs.constants.O_WRONLY | (force ? fs.constants.O_TRUNC : 0);
-    this.writeControl('unload', Buffer.from(name), flags);
+    this.writeControl('unload', Buffer.from(force ? `-f ${name}` : name), fs.constants.O_WRONLY);
+  }
+
+  /** Sequence number of the first record after the last clear (0 when the tree has none). */
+  clearSeq(): number {
+    try {
+      return Number.parseInt(fs.readFileSync(this.path('sys/kernel/modctl', 'clear'), 'latin1'), 10) || 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** Clears the log up to now (SYSLOG_ACTION_CLEAR): any write to the clear control. */
@@ -333,6 +342,8 @@ export function parseKmsgRecord(line: string): KmsgRecord | null {
  *  returns one record; records are still split on line starts so several per read also work. */
 export function* readKmsg(client: ModfsClient, follow: boolean): Generator<KmsgRecord> {
   const p = client.path('dev/kmsg');
+  // /dev/kmsg starts at the oldest record; dmesg starts at the clear point (its SEEK_DATA).
+  const from = client.clearSeq();
   const fd = fs.openSync(p, fs.constants.O_RDONLY | (follow ? 0 : fs.constants.O_NONBLOCK));
   const buf = Buffer.alloc(8192);
   let carry = '';
@@ -353,7 +364,7 @@ export function* readKmsg(client: ModfsClient, follow: boolean): Generator<KmsgR
       for (const line of lines) {
         if (line.startsWith(' ') || line === '') continue; // device metadata of the record
         const rec = parseKmsgRecord(line);
-        if (rec) yield rec;
+        if (rec && rec.seq >= from) yield rec;
       }
     }
     if (carry !== '') {

@@ -68,6 +68,8 @@ export class Module {
   sourcePath: string | undefined;
   /** Symbol table kept for kallsyms-style symbolization: sorted by address. */
   symbols: Array<{ name: string; addr: bigint; size: number; init?: boolean }> = [];
+  /** sysfs directory exists (from after parameter parsing until the module is freed). */
+  sysfs = false;
   /** Module areas to release on free. */
   allocations: bigint[] = [];
 

@@ -159,7 +159,8 @@ export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {})
     throw e;
   }
 
-  // sysfs now exists (the vfs renders COMING modules); run init.
+  mod.sysfs = true;
+  k.changed();
   return doInitModule(k, mod);
 }
 
@@ -208,6 +209,7 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
     mod.state = ModuleState.GOING;
     k.changed();
   }
+  mod.sysfs = false;
   mod.state = ModuleState.UNFORMED;
   for (const owner of mod.uses) {
     owner.holders = owner.holders.filter((h) => h !== mod);

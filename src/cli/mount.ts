@@ -1,0 +1,37 @@
+// modfs mount DIR: boot the emulated kernel and serve its tree in the foreground until SIGINT or
+// SIGTERM (or an external unmount).
+import * as path from 'node:path';
+import type { Command } from './command.js';
+import { Kernel } from '../kernel/kernel.js';
+import { buildTree } from '../vfs/tree.js';
+import { serveUntilStopped } from '../fuse/lifecycle.js';
+
+interface MountArgs {
+  dir: string;
+  debug?: boolean;
+}
+
+const mount: Command<MountArgs> = {
+  command: 'mount <dir>',
+  describe: 'Mount the emulated module subsystem at DIR and serve it in the foreground',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'mount point (created if missing)' })
+      .option('debug', { type: 'boolean', describe: 'log FUSE operations to stderr' }),
+  handler: async (argv) => {
+    const dir = path.resolve(argv.dir);
+    const kernel = new Kernel();
+    const root = buildTree(kernel, dir);
+    try {
+      await serveUntilStopped(dir, root, {
+        debug: argv.debug,
+        onReady: () => process.stderr.write(`modfs: mounted at ${dir}\n`),
+      });
+    } catch (e) {
+      process.stderr.write(`modfs: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  },
+};
+
+export default mount;

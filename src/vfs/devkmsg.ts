@@ -1,0 +1,72 @@
+// /dev/kmsg: one record per read in the kernel's format, blocking at the end (EAGAIN with
+// O_NONBLOCK), EPIPE after records were overwritten; a write appends one user record.
+import { formatKmsgRecord } from '../kernel/kmsg-format.js';
+import type { KernelLog } from '../kernel/log.js';
+import { FsError, type FileNode, type Handle } from './node.js';
+
+const O_NONBLOCK = 0o4000;
+const EINVAL = 22;
+const EAGAIN = 11;
+const EPIPE = 32;
+const EINTR = 4;
+
+export function devKmsg(log: KernelLog): FileNode {
+  return {
+    kind: 'file',
+    mode: 0o644,
+    size: 0,
+    open(flags): Handle {
+      let seq = log.firstSeq;
+      let cancel: (() => void) | undefined;
+      const take = (len: number): Uint8Array | undefined => {
+        if (seq < log.firstSeq) {
+          seq = log.firstSeq;
+          throw new FsError(EPIPE);
+        }
+        const rec = log.readAt(seq);
+        if (!rec) return undefined;
+        const out = formatKmsgRecord(rec);
+        if (out.length > len) throw new FsError(EINVAL);
+        seq = rec.seq + 1;
+        return out;
+      };
+      return {
+        read(_pos, len) {
+          const now = take(len);
+          if (now) return now;
+          if (flags & O_NONBLOCK) throw new FsError(EAGAIN);
+          return new Promise<Uint8Array>((resolve, reject) => {
+            const off = log.onRecord(() => {
+              try {
+                const r = take(len);
+                if (!r) return;
+                off();
+                cancel = undefined;
+                resolve(r);
+              } catch (e) {
+                off();
+                cancel = undefined;
+                reject(e);
+              }
+            });
+            cancel = () => {
+              off();
+              reject(new FsError(EINTR));
+            };
+          });
+        },
+        write(_pos, data) {
+          const r = log.writeUser(data);
+          if (typeof r === 'object') throw new FsError(r.errno);
+          return data.length;
+        },
+        abort() {
+          cancel?.();
+        },
+        release() {
+          cancel?.();
+        },
+      };
+    },
+  };
+}

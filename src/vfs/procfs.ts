@@ -1,0 +1,37 @@
+// /proc: `modules` (seq_file, newest first) and `sys/kernel/tainted`.
+import type { Kernel } from '../kernel/kernel.js';
+import { ModuleState, type Module } from '../kernel/module.js';
+import { moduleTaintLetters } from '../kernel/taint.js';
+import { attrFile } from './attr-file.js';
+import { dir } from './dir.js';
+import type { Caller, DirNode } from './node.js';
+
+const STATE = ['Live', 'Loading', 'Unloading'];
+
+/** Readers who may see kernel addresses (kptr_restrict=1: CAP_SYSLOG, i.e. root here). */
+export function seesAddresses(c: Caller): boolean {
+  return c.uid === 0;
+}
+
+export function procModulesLine(m: Module, showAddr: boolean): string {
+  let deps = m.holders.map((h) => `${h.name},`).join('');
+  if (m.permanent) deps += '[permanent],';
+  if (!deps) deps = '-';
+  const addr = showAddr ? m.core.base : 0n;
+  const taints = moduleTaintLetters(m.taints);
+  const flags = taints ? ` (${taints}${m.state === ModuleState.GOING ? '-' : m.state === ModuleState.COMING ? '+' : ''})` : '';
+  return `${m.name} ${m.core.size + m.init.size} ${m.refcnt} ${deps} ${STATE[m.state]} 0x${addr.toString(16).padStart(16, '0')}${flags}\n`;
+}
+
+export function procTree(k: Kernel): DirNode {
+  const modules = attrFile({
+    mode: 0o444,
+    size: 0,
+    show: (c) => k.visibleModules().map((m) => procModulesLine(m, seesAddresses(c))).join(''),
+  });
+  const tainted = attrFile({ mode: 0o644, size: 0, show: () => `${k.taint}\n` });
+  return dir(0o555, () => [
+    ['modules', modules],
+    ['sys', dir(0o555, () => [['kernel', dir(0o555, () => [['tainted', tainted]])]])],
+  ]);
+}

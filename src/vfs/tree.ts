@@ -1,0 +1,35 @@
+// The whole mounted tree: /proc, /sys/module, /sys/kernel/modctl and /dev/kmsg over one kernel.
+import type { Kernel } from '../kernel/kernel.js';
+import type { Module } from '../kernel/module.js';
+import { devKmsg } from './devkmsg.js';
+import { dir } from './dir.js';
+import { modctlDir } from './modctl.js';
+import type { DirNode } from './node.js';
+import { procTree } from './procfs.js';
+import { moduleDir } from './sysfs-module.js';
+
+export function buildTree(k: Kernel, mountpoint: string): DirNode {
+  const dirs = new WeakMap<Module, DirNode>();
+  const moduleNode = (m: Module) => {
+    let d = dirs.get(m);
+    if (!d) dirs.set(m, (d = moduleDir(k, m)));
+    return d;
+  };
+  const sysModule = dir(0o755, () =>
+    k.modules.filter((m) => m.sysfs).map((m) => [m.name, moduleNode(m)] as [string, DirNode]),
+  );
+  const modctl = modctlDir(k, mountpoint);
+  const sysKernel = dir(0o755, () => [['modctl', modctl]]);
+  const sys = dir(0o755, () => [
+    ['kernel', sysKernel],
+    ['module', sysModule],
+  ]);
+  const kmsg = devKmsg(k.log);
+  const dev = dir(0o755, () => [['kmsg', kmsg]]);
+  const proc = procTree(k);
+  return dir(0o755, () => [
+    ['dev', dev],
+    ['proc', proc],
+    ['sys', sys],
+  ]);
+}

@@ -1,7 +1,7 @@
 // Mount lifecycle around serveFuse: a clean mountpoint before, a clean exit after.
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DirNode } from '../vfs/node.js';
 import { detach, serveFuse } from './serve.js';
@@ -27,11 +27,14 @@ export function isMounted(dir: string): boolean {
   return mountIdsAt(dir).length > 0;
 }
 
-/** stat that gives up after `ms` (a hung FUSE daemon makes stat sleep forever). */
-async function statWithin(dir: string, ms: number): Promise<'ok' | 'dead' | 'hung' | 'missing'> {
+/**
+ * Probe a directory, giving up after `ms` (a hung FUSE daemon makes it sleep forever). readdir,
+ * not stat: the kernel answers stat from its attribute cache for a second after the daemon died.
+ */
+async function probeWithin(dir: string, ms: number): Promise<'ok' | 'dead' | 'hung' | 'missing'> {
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)));
-  const probe = stat(dir).then(
+  const probe = readdir(dir).then(
     () => 'ok' as const,
     (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? ('missing' as const) : ('dead' as const)),
   );
@@ -50,7 +53,7 @@ async function statWithin(dir: string, ms: number): Promise<'ok' | 'dead' | 'hun
 export async function prepareMountpoint(dir: string): Promise<string> {
   const mnt = resolve(dir);
   for (let i = 0; i < 8; i++) {
-    const state = await statWithin(mnt, 2000);
+    const state = await probeWithin(mnt, 2000);
     if (state === 'missing') {
       mkdirSync(mnt, { recursive: true });
       continue;

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,6 +40,16 @@ export function mountIdsAt(dir: string): number[] {
     .map((f) => Number(f[0]));
 }
 
+async function answers(dir: string): Promise<boolean> {
+  try {
+    // readdir, not stat: stat may be answered from the kernel's cache of a dead mount.
+    await readdir(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Spawn `command args...` (default: node). Any argument equal to "{mount}" becomes the mount
  * directory; with none, the directory is appended. Resolves once a new mount appears there.
@@ -47,7 +58,6 @@ export async function startDaemon(args: string[], opts: DaemonOptions = {}): Pro
   const made = opts.mountDir === undefined;
   const mountDir = resolve(opts.mountDir ?? mkdtempSync(join(tmpdir(), 'modfs-mnt-')));
   const argv = args.includes('{mount}') ? args.map((a) => (a === '{mount}' ? mountDir : a)) : [...args, mountDir];
-  const before = new Set(mountIdsAt(mountDir));
   const proc = spawn(opts.command ?? process.execPath, argv, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
@@ -73,7 +83,9 @@ export async function startDaemon(args: string[], opts: DaemonOptions = {}): Pro
 
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   for (;;) {
-    if (mountIdsAt(mountDir).some((id) => !before.has(id))) break;
+    // Mounted, and answering: a stale mount left by a killed daemon (same dir, and possibly the
+    // same recycled mount id) fails stat with ENOTCONN until the new daemon replaces it.
+    if (mountIdsAt(mountDir).length > 0 && (await answers(mountDir))) break;
     if (gone) throw new Error(`daemon exited before mounting:\n${stderr}${stdout}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

@@ -141,7 +141,10 @@ export function shldrd(c: CpuState, i: Inst): void {
   const s = i.size;
   const bits = s * 8;
   const n = (i.op & 2 ? c.L[RCX]! : i.imm) & (s === 8 ? 63 : 31);
-  if (n === 0) return;
+  if (n === 0) {
+    if (s === 4 && i.rm >= 0) c.H[i.rm] = 0;
+    return;
+  }
   const dl = s === 8 ? readE64(c, i) : readE(c, i, s);
   const dh = s === 8 ? c.t : 0;
   const d = s === 8 ? big(dl, dh) : BigInt(dl >>> 0) & ((1n << BigInt(bits)) - 1n);
@@ -284,8 +287,9 @@ export function cmpxchgEG(c: CpuState, i: Inst): void {
     alu64(c, OP_CMP, c.L[RAX]!, c.H[RAX]!, dl, dh);
     if (c.L[RAX] === dl && c.H[RAX] === dh) writeE64(c, i, c.L[i.reg]!, c.H[i.reg]!);
     else {
-      // A locked cmpxchg always writes the destination back.
-      writeE64(c, i, dl, dh);
+      // A memory destination is written back unchanged; a register one is left alone (a 32-bit
+      // one keeps its upper half, as the host CPU shows).
+      if (i.rm < 0) writeE64(c, i, dl, dh);
       c.L[RAX] = dl;
       c.H[RAX] = dh;
     }
@@ -295,7 +299,7 @@ export function cmpxchgEG(c: CpuState, i: Inst): void {
     alu(c, OP_CMP, s, a, d);
     if (a === d) writeE(c, i, s, getReg(c, s, i.reg));
     else {
-      writeE(c, i, s, d);
+      if (i.rm < 0) writeE(c, i, s, d);
       setReg(c, s, RAX, d);
     }
   }
@@ -345,15 +349,17 @@ export function cmpxchg8b16b(c: CpuState, i: Inst): void {
 /** bt/bts/btr/btc with a register bit offset (op 0..3); memory operands address beyond E. */
 export function btEG(c: CpuState, i: Inst): void {
   const s = i.size;
-  let off: number;
-  if (s === 8) off = c.H[i.reg]! * 4294967296 + (c.L[i.reg]! >>> 0);
-  else if (s === 4) off = c.L[i.reg]!;
-  else off = (c.L[i.reg]! << 16) >> 16;
-  if (i.rm >= 0) bitReg(c, i, off & (s * 8 - 1));
-  else {
-    const a = ea(c, i) + Math.floor(off / 8);
-    bitMem(c, i, a, off & 7);
+  const lo = c.L[i.reg]!;
+  if (i.rm >= 0) {
+    bitReg(c, i, lo & (s * 8 - 1));
+    return;
   }
+  // The signed bit offset selects a byte anywhere around the operand.
+  let byteOff: number;
+  if (s === 8) byteOff = c.H[i.reg]! * 536870912 + (lo >>> 3);
+  else if (s === 4) byteOff = lo >> 3;
+  else byteOff = ((lo << 16) >> 16) >> 3;
+  bitMem(c, i, ea(c, i) + byteOff, lo & 7);
 }
 
 /** bt/bts/btr/btc with an immediate bit offset (0f ba /4../7). */

@@ -4,9 +4,22 @@
 // /proc shows that system call and its arguments. Every read here is of procfs, never of the
 // mount, so doing it synchronously from the serving process cannot deadlock.
 
-import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** Thread ids of every task we can see (threads matter: Node does file I/O on worker threads). */
+const scratch = Buffer.alloc(8192);
+
+/** A small /proc file in three system calls (readFileSync costs several more, per task). */
+function readSmall(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, scratch, 0, scratch.length, null);
+    return scratch.toString('latin1', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function allTids(): number[] {
   const out: number[] = [];
   for (const name of safe(() => readdirSync('/proc'), [] as string[])) {
@@ -23,7 +36,7 @@ export interface Syscall {
 
 /** The system call a sleeping task is in, from /proc/TID/syscall; undefined if running or hidden. */
 export function syscallOf(tid: number): Syscall | undefined {
-  const text = safe(() => readFileSync(`/proc/${tid}/syscall`, 'latin1'), '');
+  const text = safe(() => readSmall(`/proc/${tid}/syscall`), '');
   const parts = text.trim().split(' ');
   const nr = Number(parts[0]);
   if (parts.length < 7 || !Number.isInteger(nr) || nr < 0) return undefined;
@@ -63,7 +76,7 @@ export interface TaskStatus {
 }
 
 export function statusOf(tid: number): TaskStatus | undefined {
-  const text = safe(() => readFileSync(`/proc/${tid}/status`, 'latin1'), '');
+  const text = safe(() => readSmall(`/proc/${tid}/status`), '');
   if (!text) return undefined;
   const field = (name: string): string => {
     const m = new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text);

@@ -33,8 +33,10 @@ export function stringOp(c: CpuState, i: Inst): void {
   const step = c.fl & DF ? -s : s;
   let count = i.rep !== 0 ? regNum(c, RCX) : 1;
   if (i.rep !== 0 && count === 0) return;
-  // rcx is an unsigned count; a "negative" one would run ~forever, as it would on hardware.
-  if (count < 0) count += 2 ** 64;
+  // rcx is unsigned: a "negative" one (repne scas with rcx = -1) is practically unbounded. The
+  // final rcx is computed from the number of elements done, exactly.
+  if (count < 0) count = Number.MAX_SAFE_INTEGER;
+  const start = count;
   let si = regNum(c, RSI);
   let di = regNum(c, RDI);
   const sbase = segBase(c, i);
@@ -112,7 +114,12 @@ export function stringOp(c: CpuState, i: Inst): void {
       count--;
     }
   } finally {
-    if (i.rep !== 0) setRegNum(c, RCX, count);
+    if (i.rep !== 0) {
+      const done = start - count;
+      const lo = (c.L[RCX]! >>> 0) - (done % 4294967296);
+      c.H[RCX] = (c.H[RCX]! - Math.floor(done / 4294967296) - (lo < 0 ? 1 : 0)) | 0;
+      c.L[RCX] = lo | 0;
+    }
     if (op === STR_MOVS || op === STR_CMPS || op === STR_LODS) setRegNum(c, RSI, si);
     if (op !== STR_LODS) setRegNum(c, RDI, di);
   }

@@ -213,9 +213,4 @@ export class TreeOps {
     // sysfs reports a 4096-byte block size, no blocks and 255-byte names.
     return { bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, favail: 0, fsid: 0, flag: 0, namemax: 255 };
   }
-
-  /** Everything open, for unmount and the interrupt of pending readers. */
-  handles(): Handle[] {
-    return [...this.files.values()].map((f) => f.handle);
-  }
 }

@@ -48,7 +48,8 @@ clear_log() { dmesg -C >/dev/null 2>&1; }
 # _canon LINE: print LINE, with error messages brought to one form.
 #   shell redirection failures ("sh: can't create P: E",
 #   "x.sh: 3: cannot create P: E")  ->  "sh: cannot create $SYS/P: E"
-#   "cat: ...: E", "ls: ...: E", "stat: ...: E", "head: ...: E",
+#   "cat: write error: E" and "cat: read error: E" stay as they are
+#   other "cat: ...: E", "ls: ...: E", "stat: ...: E", "head: ...: E",
 #   "wc: ...: E"  ->  "TOOL: E"
 #   (busybox says "cat: read error: E" or "cat: can't open 'P': E", where
 #   coreutils says "cat: P: E"; the errno text E is what matters.)
@@ -61,6 +62,9 @@ _canon() {
 		_p=${_p#"$SYS"}
 		_shellerr=1
 		command printf 'sh: cannot create $SYS%s: %s\n' "$_p" "$_e"
+		;;
+	"cat: write error: "* | "cat: read error: "*)
+		command printf '%s\n' "$1"
 		;;
 	"cat: "*": "* | "ls: "*": "* | "stat: "*": "* | "head: "*": "* | "wc: "*": "*)
 		command printf '%s: %s\n' "${1%%:*}" "${1##*": "}"

@@ -46,7 +46,11 @@ WORK=$(mktemp -d /tmp/oracle.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 R=$WORK/root
 mkdir -p "$R"/{bin,sbin,usr/bin,proc,sys,dev,tmp,ko,experiments,etc,root}
-mkdir -p "$R/lib/modules/$(basename "$KERNEL" | sed 's/^vmlinuz-//')"
+KVER=$(basename "$KERNEL" | sed 's/^vmlinuz-//')
+mkdir -p "$R/lib/modules/$KVER"
+# kmod learns from these which modules are built in ("rmmod: ERROR: Module
+# printk is builtin."), as on an installed system
+cp /lib/modules/"$KVER"/modules.builtin* "$R/lib/modules/$KVER/" 2>/dev/null || true
 
 # busybox and its applets, except the module tools and dmesg
 cp /bin/busybox "$R/bin/busybox"

@@ -25,6 +25,9 @@ const mount: Command<MountArgs> = {
     try {
       await serveUntilStopped(dir, root, {
         debug: argv.debug,
+        // Modules come and go: a cached dentry would show /sys/module/<m> after rmmod (and hide it
+        // after insmod), so every lookup asks the tree.
+        entryTimeout: 0,
         onReady: () => process.stderr.write(`modfs: mounted at ${dir}\n`),
       });
     } catch (e) {

@@ -3,7 +3,7 @@ import {
   alu, alu64, incdec, incdec64, neg, neg64, OP_AND, OP_CMP, shift, shift64, trunc,
 } from './alu.js';
 import { CF, F_LOGIC, materialize, setArith, szp, ZF, cond } from './flags.js';
-import type { Inst } from './inst.js';
+import type { Handler, Inst } from './inst.js';
 import { divAcc, imul64Trunc, imulTrunc, mulAcc } from './muldiv.js';
 import {
   ea, ExecFault, getReg, readE, readE64, readMem, RCX, setReg, writeE, writeE64, writeMem, RAX,
@@ -475,4 +475,71 @@ export function popcnt(c: CpuState, i: Inst): void {
   const n = pop32(i.size === 2 ? lo & 0xffff : lo) + (i.size === 8 ? pop32(hi) : 0);
   setArith(c, n === 0 ? ZF : 0);
   writeDst(c, i, n);
+}
+
+// ---- register-only specialisations chosen at decode time (the common forms in compiled code) ----
+
+export function aluRR64(c: CpuState, i: Inst): void {
+  const d = i.rm;
+  const s = i.reg;
+  alu64(c, i.op, c.L[d]!, c.H[d]!, c.L[s]!, c.H[s]!);
+  if (i.op !== OP_CMP) {
+    c.L[d] = c.rl;
+    c.H[d] = c.rh;
+  }
+}
+
+/** G op= E with both registers. */
+export function aluGR64(c: CpuState, i: Inst): void {
+  const d = i.reg;
+  const s = i.rm;
+  alu64(c, i.op, c.L[d]!, c.H[d]!, c.L[s]!, c.H[s]!);
+  if (i.op !== OP_CMP) {
+    c.L[d] = c.rl;
+    c.H[d] = c.rh;
+  }
+}
+
+export function aluRR32(c: CpuState, i: Inst): void {
+  const r = alu(c, i.op, 4, c.L[i.rm]!, c.L[i.reg]!);
+  if (i.op !== OP_CMP) {
+    c.L[i.rm] = r;
+    c.H[i.rm] = 0;
+  }
+}
+
+export function aluGR32(c: CpuState, i: Inst): void {
+  const r = alu(c, i.op, 4, c.L[i.reg]!, c.L[i.rm]!);
+  if (i.op !== OP_CMP) {
+    c.L[i.reg] = r;
+    c.H[i.reg] = 0;
+  }
+}
+
+export function aluRI64(c: CpuState, i: Inst): void {
+  const d = i.rm;
+  alu64(c, i.op, c.L[d]!, c.H[d]!, i.imm, i.immHi);
+  if (i.op !== OP_CMP) {
+    c.L[d] = c.rl;
+    c.H[d] = c.rh;
+  }
+}
+
+export function aluRI32(c: CpuState, i: Inst): void {
+  const r = alu(c, i.op, 4, c.L[i.rm]!, i.imm);
+  if (i.op !== OP_CMP) {
+    c.L[i.rm] = r;
+    c.H[i.rm] = 0;
+  }
+}
+
+/** Picks a register-only handler for an ALU instruction, or null to keep the generic one. */
+export function fastAlu(kind: 'EG' | 'GE' | 'EI'): (i: Inst) => Handler | null {
+  return (i) => {
+    if (i.rm < 0 || (i.size !== 8 && i.size !== 4)) return null;
+    const w = i.size === 8;
+    if (kind === 'EG') return w ? aluRR64 : aluRR32;
+    if (kind === 'GE') return w ? aluGR64 : aluGR32;
+    return w ? aluRI64 : aluRI32;
+  };
 }

@@ -1,8 +1,8 @@
 // Handlers for data movement: mov forms, extensions, lea, xchg, stack ops, byte swaps.
-import { ARITH, getFlags, materialize, setArith, DF, IF, AF, CF, PF, SF, ZF, OF } from './flags.js';
+import { ARITH, getFlags, materialize, setArith, DF, IF, AF, CF, PF, SF, ZF } from './flags.js';
 import type { Inst } from './inst.js';
 import {
-  ea, getReg, pop64, push64, readE, readE64, readMem, RBP, RSP, rspNum, setReg, setRsp, storeE,
+  ea, getReg, pop64, push64, readE, readE64, readMem, RBP, rspNum, setReg, setRsp, storeE,
   storeE64, writeE, writeE64, writeMem, type CpuState,
 } from './state.js';
 
@@ -134,7 +134,6 @@ export function leave(c: CpuState): void {
   setRsp(c, sp + 8);
   L[RBP] = lo;
   H[RBP] = hi;
-  void RSP;
 }
 
 export function pushf(c: CpuState): void {
@@ -159,7 +158,6 @@ export function sahf(c: CpuState): void {
   const ah = (c.L[0]! >> 8) & 0xff;
   const m = SF | ZF | AF | PF | CF;
   c.fl = (c.fl & ~m) | (ah & m);
-  void OF;
 }
 
 // ---- byte order ------------------------------------------------------------------------------------

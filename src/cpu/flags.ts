@@ -194,6 +194,11 @@ export function cond(c: CpuState, cc: number): boolean {
       case 5: return !z;
     }
   }
+  const op = c.fop;
+  if ((cc === 4 || cc === 5) && op !== F_NONE) {
+    const z = c.fsz === 8 ? (c.fr | c.frh) === 0 : c.fr === 0;
+    return cc === 4 ? z : !z;
+  }
   let r: boolean;
   switch (cc >> 1) {
     case 0: r = getOF(c) === 1; break;

@@ -2,7 +2,7 @@
 // Only encodings gcc emits for kernel code are present; anything else decodes as invalid.
 import { SH_SHL } from './alu.js';
 import {
-  aluEG, aluEI, aluGE, bsfBsr, btEG, btEI, cbwE, cmovcc, cmpxchg8b16b, cmpxchgEG, cwdE, decE,
+  aluEG, aluEI, aluGE, bsfBsr, fastAlu, btEG, btEI, cbwE, cmovcc, cmpxchg8b16b, cmpxchgEG, cwdE, decE,
   imulGE, imulGEI, incE, mulDivE, negE, notE, popcnt, setcc, shiftECL, shiftEI, shldrd, testEG,
   testEI, tzLzcnt, xaddEG,
 } from './exec-alu.js';
@@ -66,17 +66,20 @@ export const TWO_BYTE: (Spec | undefined)[] = new Array(256);
 export const THREE_BYTE_38: (Spec | undefined)[] = new Array(256);
 
 const M = true;
+const FAST_EG = fastAlu('EG');
+const FAST_GE = fastAlu('GE');
+const FAST_EI = fastAlu('EI');
 
 // ---- one-byte map ------------------------------------------------------------------------------
 
 for (let k = 0; k < 8; k++) {
   const o = k * 8;
   ONE_BYTE[o] = { fn: aluEG, op: k, modrm: M, byte: true };
-  ONE_BYTE[o + 1] = { fn: aluEG, op: k, modrm: M };
+  ONE_BYTE[o + 1] = { fn: aluEG, op: k, modrm: M, fast: FAST_EG };
   ONE_BYTE[o + 2] = { fn: aluGE, op: k, modrm: M, byte: true };
-  ONE_BYTE[o + 3] = { fn: aluGE, op: k, modrm: M };
+  ONE_BYTE[o + 3] = { fn: aluGE, op: k, modrm: M, fast: FAST_GE };
   ONE_BYTE[o + 4] = { fn: aluEI, op: k, imm: IMM.IB, byte: true, accum: true };
-  ONE_BYTE[o + 5] = { fn: aluEI, op: k, imm: IMM.IZ, accum: true };
+  ONE_BYTE[o + 5] = { fn: aluEI, op: k, imm: IMM.IZ, accum: true, fast: FAST_EI };
 }
 
 for (let r = 0; r < 8; r++) {
@@ -98,7 +101,7 @@ ONE_BYTE[0x6a] = { fn: pushI, imm: IMM.IB, d64: true };
 ONE_BYTE[0x6b] = { fn: imulGEI, modrm: M, imm: IMM.IB };
 
 const grp1 = (imm: number): (Spec | undefined)[] =>
-  [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ fn: aluEI, op: k, imm }));
+  [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ fn: aluEI, op: k, imm, fast: FAST_EI }));
 ONE_BYTE[0x80] = { modrm: M, byte: true, group: grp1(IMM.IB) };
 ONE_BYTE[0x81] = { modrm: M, group: grp1(IMM.IZ) };
 ONE_BYTE[0x83] = { modrm: M, group: grp1(IMM.IB) };

@@ -206,6 +206,10 @@ export class X86Cpu extends CpuState implements Cpu {
   }
 
   private run(): void {
+    // The current code page lives in locals; a stale one is harmless because code arrays are
+    // emptied in place when invalidated, so a lookup in them simply misses.
+    let base = this.cBase;
+    let arr = this.cArr;
     for (;;) {
       if (--this.left < 0) {
         if (this.stopReq) {
@@ -216,10 +220,15 @@ export class X86Cpu extends CpuState implements Cpu {
         this.left = 0;
         throw new ExecFaultBudget();
       }
-      const off = this.rip - this.cBase;
+      const rip = this.rip;
+      const off = rip - base;
       let inst: Inst | undefined;
-      if (off >= 0 && off < 4096) inst = this.cArr[off];
-      if (inst === undefined) inst = this.fetch(this.rip);
+      if (off >= 0 && off < 4096) inst = arr[off];
+      if (inst === undefined) {
+        inst = this.fetch(rip);
+        base = this.cBase;
+        arr = this.cArr;
+      }
       this.cur = inst;
       this.rip = inst.next;
       inst.fn(this, inst);

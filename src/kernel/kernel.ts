@@ -55,7 +55,8 @@ export class Kernel {
     const modBase = MODULES_VADDR + BigInt(kaslr) * 4096n;
     this.moduleArea = new RangeAllocator(this.mem, modBase, MODULES_END - modBase);
     this.heap = new RangeAllocator(this.mem, DIRECT_MAP_BASE, DIRECT_MAP_SIZE);
-    this.vmalloc = new RangeAllocator(this.mem, VMALLOC_BASE, VMALLOC_SIZE, { guardPages: true });
+    // The CPU keeps its kernel stacks in the top MiB of vmalloc space (DEFAULT_STACK_BASE).
+    this.vmalloc = new RangeAllocator(this.mem, VMALLOC_BASE, VMALLOC_SIZE - 0x200000n, { guardPages: true });
     this.mem.map(PERCPU_BASE, PERCPU_SIZE);
     this.cpu.gsBase = PERCPU_BASE;
     // The first 0x4000 bytes of the per-cpu area hold the kernel's own per-cpu variables.

@@ -162,8 +162,9 @@ export async function serveFuse(mountpoint: string, root: DirNode, opts: ServeOp
   // served from the page cache cut to its old size. fuse-native has no option for it.
   class ModfsFuse extends (Fuse as unknown as new (...a: unknown[]) => FuseInstance) {
     override _fuseOptions(): string {
+      // nonempty: the default ./mount keeps a .gitkeep so that git has the directory.
       const base = super._fuseOptions();
-      return base ? `${base},direct_io` : '-odirect_io';
+      return base ? `${base},direct_io,nonempty` : '-odirect_io,nonempty';
     }
   }
 

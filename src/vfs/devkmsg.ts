@@ -1,7 +1,8 @@
 // /dev/kmsg: one record per read in the kernel's format, blocking at the end (EAGAIN with
 // O_NONBLOCK), EPIPE after records were overwritten; a write appends one user record.
 import { formatKmsgRecord } from '../kernel/kmsg-format.js';
-import type { KernelLog } from '../kernel/log.js';
+import * as fs from 'node:fs';
+import { DevkmsgRatelimit, type KernelLog } from '../kernel/log.js';
 import { FsError, type FileNode, type Handle } from './node.js';
 
 const O_NONBLOCK = 0o4000;
@@ -15,8 +16,12 @@ export function devKmsg(log: KernelLog): FileNode {
     kind: 'file',
     mode: 0o644,
     size: 0,
-    open(flags): Handle {
+    open(flags, caller): Handle {
       let seq = log.firstSeq;
+      // Writes are rate-limited per open file (printk.devkmsg=ratelimit, the default); the count
+      // of dropped lines is reported under the writer's name when it closes the file.
+      const ratelimit = new DevkmsgRatelimit(() => process.hrtime.bigint());
+      const comm = commOf(caller.pid);
       let cancel: (() => void) | undefined;
       const take = (len: number): Uint8Array | undefined => {
         if (seq < log.firstSeq) {
@@ -56,7 +61,7 @@ export function devKmsg(log: KernelLog): FileNode {
           });
         },
         write(_pos, data) {
-          const r = log.writeUser(data);
+          const r = log.writeUser(data, ratelimit);
           if (typeof r === 'object') throw new FsError(r.errno);
           return data.length;
         },
@@ -65,8 +70,18 @@ export function devKmsg(log: KernelLog): FileNode {
         },
         release() {
           cancel?.();
+          if (comm) log.releaseUser(ratelimit, comm);
         },
       };
     },
   };
+}
+
+function commOf(pid: number): string | undefined {
+  if (pid <= 0) return undefined;
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 // Every kernel area registers its exports here, in dependency order (params before users).
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
+import { registerLibApi } from './lib.js';
 import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
@@ -12,6 +13,7 @@ export function registerAllApis(k: Kernel): void {
   registerPrintkApi(k);
   registerSlabApi(k);
   registerStringApi(k);
+  registerLibApi(k);
   registerParamApi(k);
   registerMiscApi(k);
 }

@@ -83,6 +83,28 @@ export function registerStringApi(k: Kernel): void {
     m.writeU8(c.arg(0) + BigInt(d + s.length), 0);
     return c.arg(0);
   });
+  // strlcat/strlcpy return the length they tried to create; the copy is cut to fit `size`.
+  k.exports.func('strlcat', (c) => {
+    const size = n64(c.arg(2));
+    const d = cs(c.arg(0)).length;
+    const s = cs(c.arg(1));
+    if (d < size) {
+      const n = Math.min(s.length, size - d - 1);
+      m.writeBytes(c.arg(0) + BigInt(d), s.subarray(0, n));
+      m.writeU8(c.arg(0) + BigInt(d + n), 0);
+    }
+    return d + s.length;
+  });
+  k.exports.func('strlcpy', (c) => {
+    const size = n64(c.arg(2));
+    const s = cs(c.arg(1));
+    if (size) {
+      const n = Math.min(s.length, size - 1);
+      m.writeBytes(c.arg(0), s.subarray(0, n));
+      m.writeU8(c.arg(0) + BigInt(n), 0);
+    }
+    return s.length;
+  });
   k.exports.func('strchr', (c) => {
     const s = cs(c.arg(0));
     const ch = Number(c.arg(1) & 0xffn);

@@ -1,0 +1,43 @@
+// Replays experiments/*.sh against a fresh modfs mount, with kmod-like shims on PATH, and
+// returns the transcript in the same format the real kernel's run produced.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDaemon } from '../helpers/daemon.js';
+
+export const ROOT = resolve(__dirname, '../..');
+const BIN = resolve(ROOT, 'bin/modfs.js');
+
+/** A directory with insmod/rmmod/lsmod/dmesg that run modfs' CLI against $SYS. */
+export function shimDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modfs-shims-'));
+  for (const tool of ['insmod', 'rmmod', 'lsmod', 'dmesg']) {
+    const f = join(dir, tool);
+    writeFileSync(f, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" ${tool} -m "$SYS" "$@"\n`);
+    chmodSync(f, 0o755);
+  }
+  return dir;
+}
+
+export async function replay(name: string, shims: string): Promise<string> {
+  const daemon = await startDaemon([BIN, 'mount', '{mount}']);
+  try {
+    const r = spawnSync('sh', [join(ROOT, 'experiments', `${name}.sh`)], {
+      env: { ...process.env, SYS: daemon.mountDir, KO: join(ROOT, 'examples/ko'), PATH: `${shims}:${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    return (r.stdout ?? '') + (r.stderr ?? '');
+  } finally {
+    await daemon.stop();
+  }
+}
+
+/** What legitimately differs between two boots: times, addresses, pids. */
+export function mask(text: string): string {
+  return text
+    .replace(/\[\s*\d+\.\d{6}\]/g, '[TIME]')
+    .replace(/0xffffffffc[0-9a-f]{7}/g, '0xADDR')
+    .replace(/\bPID: \d+/g, 'PID: N');
+}

@@ -31,7 +31,7 @@ TIMEOUT=${TIMEOUT:-300}
 APPEND_BASE="console=ttyS0 quiet loglevel=0 panic=-1 tsc=reliable"
 # kernel messages that are emulation noise, not module behaviour: an
 # experiment whose log shows one is booted again
-NOISE='^kmsg: (clocksource|hrtimer|rcu|watchdog|sched|perf|NMI watchdog|INFO: task)
+NOISE='^kmsg: (clocksource|hrtimer|rcu|watchdog|sched|perf|NMI watchdog|INFO: task)'
 
 for tool in qemu-system-x86_64 cpio busybox kmod dmesg; do
 	command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing" >&2; exit 1; }

@@ -192,11 +192,31 @@ export function decode(mem: ByteReader, addr: number): Inst {
     inst.dispHi = Math.floor(abs / 4294967296);
     inst.base = -1;
   }
+  genericFn = inst.fn;
   if (spec.fast !== undefined) {
     const f = spec.fast(inst);
     if (f !== null) inst.fn = f;
   }
   return inst;
+}
+
+// The handler an instruction decoded to before any fast-path specialisation (decodeAt).
+let genericFn: Inst['fn'] = invalidHandler;
+
+/** What one instruction decodes to, for cross-checks against a disassembler (test/diff/objdump). */
+export interface DecodedShape {
+  length: number;
+  /** Name of the generic handler (aluEG, jcc, movzx, ...) and its sub-operation. */
+  handler: string;
+  op: number;
+  /** Operand size in bytes. */
+  size: number;
+}
+
+/** Decode the instruction at `addr`; throws DecodeError for encodings the interpreter lacks. */
+export function decodeAt(mem: ByteReader, addr: number): DecodedShape {
+  const inst = decode(mem, addr);
+  return { length: inst.len, handler: genericFn.name, op: inst.op, size: inst.size };
 }
 
 function setImm(inst: Inst, v: number): void {

@@ -1,7 +1,8 @@
 // load_module (6.1): the whole path from an image to a live module, in the kernel's order, with
 // its messages and errnos. Each failure unwinds what was built so far.
-import { SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
+import { ElfFormatError, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
 import { CpuFault } from '../../cpu/types.js';
+import { MemoryFault } from '../../mm/types.js';
 import { EBUSY, EEXIST, EOWNERDEAD, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { Module, ModuleState } from '../module.js';
@@ -29,6 +30,19 @@ export interface LoadOptions {
 
 /** init_module(2): returns the live module or throws KernelError with the errno to report. */
 export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Module {
+  try {
+    return loadModuleChecked(k, image, opts);
+  } catch (e) {
+    // An offset or size the validity checks let through (e.g. a NOBITS __versions, which has no
+    // file bytes to check, or a __kcrctab shorter than its __ksymtab, read past its end in module
+    // memory) still must not escape as a crash; anything built is already unwound.
+    if (!(e instanceof ElfFormatError || e instanceof MemoryFault)) throw e;
+    k.log.emit(3, `modfs: malformed module image: ${e.message}`);
+    throw new LoadError(ENOEXEC);
+  }
+}
+
+function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Module {
   if (image.length < 64) throw new LoadError(ENOEXEC);
   const err = (m: string) => k.log.emit(3, m);
   const warn = (m: string) => k.log.emit(4, m);
@@ -80,6 +94,7 @@ export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {})
   const init = layout.initSize ? k.moduleArea.alloc(layout.initSize, 4096) : 0n;
   if (core === null || init === null) {
     if (core) k.moduleArea.free(core);
+    if (init) k.moduleArea.free(init);
     throw new LoadError(ENOMEM);
   }
   mod.core = { base: core, size: layout.coreSize };
@@ -154,6 +169,11 @@ export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {})
     mod.params = readParams(k, info, addrOf);
     mod.argsAddr = k.kstrdup(new TextEncoder().encode(opts.args ?? ''));
     parseModuleArgs(k, mod);
+    // mod_sysfs_setup: kobject_add refuses an empty name (WARN and -EINVAL).
+    if (modName === '') {
+      warn(`kobject: (${hashPointer(mod.thisModule).toString(16).padStart(16, '0')}): attempted to be registered with empty name!`);
+      throw new LoadError(EINVAL);
+    }
   } catch (e) {
     freeModule(k, mod, mod.state === ModuleState.COMING);
     throw e;
@@ -220,7 +240,12 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
     destroyParams(k, mod);
   } catch (e) {
     if (e instanceof CpuFault) reportFault(k, e, 'rmmod');
-    else throw e;
+    else if (e instanceof MemoryFault) {
+      // The kernel's own read of a bogus kernel_param->ops pointer: an oops, not a crash of modfs.
+      k.log.emit(1, `BUG: unable to handle page fault for address: ${e.addr.toString(16).padStart(16, '0')}`);
+      k.log.emit(1, '#PF: supervisor read access in kernel mode');
+      k.addTaint(TAINT.DIE, false);
+    } else throw e;
   }
   if (mod.argsAddr) k.kfree(mod.argsAddr);
   for (const a of mod.allocations) k.moduleArea.free(a);

@@ -164,6 +164,7 @@ done
 [ ${#again[@]} -eq 0 ] || boot_all "${again[@]}"
 
 status=0
+written=()
 for e in "${EXPS[@]}"; do
 	log=$WORK/$e.log
 	if ! extract "$e"; then
@@ -178,15 +179,19 @@ for e in "${EXPS[@]}"; do
 		continue
 	fi
 	cp "$WORK/$e.txt" "$OUT/$e.txt"
+	written+=("$OUT/$e.txt")
 	grep -o '@@@ \(UNAME\|KMOD\|DMESG\|COREUTILS\) .*' "$log.lf" | sed 's/^@@@ //' > "$WORK/versions"
 	echo "$e: $(wc -l < "$OUT/$e.txt") lines"
 done
-[ -s "$WORK/versions" ] && cp "$WORK/versions" "$OUT/VERSIONS.txt"
+if [ -s "$WORK/versions" ]; then
+	cp "$WORK/versions" "$OUT/VERSIONS.txt"
+	written+=("$OUT/VERSIONS.txt")
+fi
 echo "run.sh: ${#EXPS[@]} experiment(s) in $(($(date +%s) - start)) s"
 
-if [ "${COMMIT:-0}" = 1 ] && [ "$status" = 0 ]; then
-	cd "$ROOT"
-	git add -- transcripts
-	git commit -q -m "transcripts: regenerate from the real 6.1.0-56 kernel" -- transcripts || true
+# COMMIT=1: commit exactly the files written above, nothing else
+if [ "${COMMIT:-0}" = 1 ] && [ "$status" = 0 ] && [ ${#written[@]} -gt 0 ]; then
+	git -C "$ROOT" add -- "${written[@]}"
+	git -C "$ROOT" commit -q -m "transcripts: regenerate from the real 6.1.0-56 kernel" -- "${written[@]}" || true
 fi
 exit "$status"

@@ -1,0 +1,54 @@
+// `npm run bench`: every benchmark in bench/ against dist/ (built if missing), a summary table on
+// stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
+// and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
+// (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
+// (comma list of latency,cycles,rss,cpu).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { cpu } from './cpu.mjs';
+import { cycles } from './cycles.mjs';
+import { latency } from './latency.mjs';
+import { ensureBuilt, REPO } from './lib.mjs';
+import { rss } from './rss.mjs';
+
+ensureBuilt();
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (n) => !only || only.includes(n);
+const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
+const results = { date: new Date().toISOString(), machine };
+if (want('latency')) results.latency = await latency();
+if (want('cycles')) results.cycles = await cycles();
+if (want('rss')) results.rss = await rss();
+if (want('cpu')) results.cpu = await cpu();
+
+const rows = [];
+const f1 = (x) => x.toFixed(1);
+if (results.latency) {
+  const { c, modfs } = results.latency;
+  for (const op of ['read', 'write']) {
+    rows.push([`open+${op}+close ${op === 'read' ? 'param num' : '"10\\n" to num'} (modfs)`, `${f1(modfs[op].median)} µs`, `p90 ${f1(modfs[op].p90)} µs`, `${(modfs[op].median / c[op].median).toFixed(1)}× C`]);
+    rows.push([`open+${op}+close, minimal C libfuse`, `${f1(c[op].median)} µs`, `p90 ${f1(c[op].p90)} µs`, '']);
+  }
+}
+if (results.cycles) {
+  const y = results.cycles;
+  rows.push([`insmod+rmmod hello.ko via control files`, `${f1(y.perSecond)} /s`, `median ${(y.medianUs / 1000).toFixed(2)} ms`, `p90 ${(y.p90Us / 1000).toFixed(2)} ms`]);
+}
+if (results.rss) {
+  const r = results.rss;
+  rows.push(['daemon VmRSS idle', `${(r.idleKb / 1024).toFixed(1)} MiB`, '', '']);
+  rows.push([`daemon VmRSS with ${r.modules} modules`, `${(r.loadedKb / 1024).toFixed(1)} MiB`, `${f1(r.perModuleKb)} KiB/module`, `load all ${f1(r.loadAllSeconds)} s`]);
+  rows.push([`daemon VmRSS after unloading them`, `${(r.afterUnloadKb / 1024).toFixed(1)} MiB`, '', '']);
+}
+if (results.cpu) {
+  for (const [name, v] of Object.entries(results.cpu)) {
+    rows.push([`cpu: ${name}.ko init+exit`, `${Math.round(v.instructionsPerCycle)} insns`, `${(v.mips).toFixed(2)} MIPS in cpu.call`, `${f1(v.loadUnloadPerSecond)} load+unload/s in-process`]);
+  }
+}
+const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`modfs benchmarks — ${machine.cpus} vCPUs (${machine.model}), ${machine.memGb} GiB, node ${machine.node}`);
+for (const r of rows) console.log(`  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`);
+mkdirSync(join(REPO, 'bench/results'), { recursive: true });
+writeFileSync(join(REPO, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('results: bench/results/latest.json');

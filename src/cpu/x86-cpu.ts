@@ -17,8 +17,9 @@ import { Inst } from './inst.js';
 import {
   CpuState, ExecFault, push64, RAX, RSP, rspNum, setRsp, toTarget,
 } from './state.js';
+import type { CpuTask, TaskCpu } from './task.js';
 import {
-  CpuFault, type CallOptions, type Cpu, type FaultKind, type Registers, type TrapContext,
+  CpuFault, type CallOptions, type FaultKind, type Registers, type TrapContext,
   type TrapHandler,
 } from './types.js';
 
@@ -26,7 +27,8 @@ import {
 export const SENTINEL_ADDR = 0xffffffff80001000n;
 /** Default base of the CPU's own stack region (top of vmalloc space; keep it out of vmalloc). */
 export const DEFAULT_STACK_BASE = VMALLOC_BASE + VMALLOC_SIZE - 0x100000n;
-const STACK_REGION = 0x10000n;
+// Room for the CPU's own stack and the stacks of suspended tasks (16 KiB + a guard page each).
+const STACK_REGION = 0x100000n;
 export const DEFAULT_BUDGET = 500_000_000;
 
 const ARG_REGS = [7, 6, 2, 1, 8, 9]; // rdi rsi rdx rcx r8 r9
@@ -72,11 +74,36 @@ function sentinelExec(c: CpuState): void {
   (c as X86Cpu).stopRun();
 }
 
-export class X86Cpu extends CpuState implements Cpu {
+/** A call run in slices (see task.ts): its stack, its registers while suspended, its budget. */
+class X86Task implements CpuTask {
+  done = false;
+  result = 0n;
+  saved: unknown[] | null = null;
+  constructor(
+    readonly fn: bigint,
+    readonly args: bigint[],
+    readonly stackLow: number,
+    public remaining: number,
+  ) {}
+  get stackTop(): number {
+    return this.stackLow + THREAD_SIZE;
+  }
+}
+
+/** Thrown by the run loop when a task's slice is used up but its budget is not. */
+class SliceEnd {}
+const SLICE_END = new SliceEnd();
+
+export class X86Cpu extends CpuState implements TaskCpu {
   private readonly traps = new Map<number, Inst>();
   private readonly stacks: RangeAllocator;
+  // The stack of the running call (the CPU's own stack, or the running task's).
   private stackLow = 0;
   private stackTop = 0;
+  private ownStackLow = 0;
+  // Budget of the running call beyond the current slice (0 outside tasks).
+  private sliceExtra = 0;
+  onUd2: ((f: CpuFault) => boolean) | undefined;
   // Code page the loop is executing in (NaN: none cached).
   private cBase = NaN;
   private cArr: (Inst | undefined)[] = [];
@@ -110,7 +137,7 @@ export class X86Cpu extends CpuState implements Cpu {
   }
 
   get instructionCount(): number {
-    return this.executedDone + (this.depth > 0 ? this.budget0 - this.left : 0);
+    return this.executedDone + (this.depth > 0 ? this.budget0 - (this.left + this.sliceExtra) : 0);
   }
 
   override tsc(): number {
@@ -137,11 +164,10 @@ export class X86Cpu extends CpuState implements Cpu {
 
   call(fn: bigint, args: bigint[], opts: CallOptions = {}): bigint {
     if (this.depth > 0) return this.callNested(fn, args);
-    if (this.stackTop === 0) {
-      const s = this.stacks.alloc(THREAD_SIZE, 16)!;
-      this.stackLow = addrToNum(s);
-      this.stackTop = this.stackLow + THREAD_SIZE;
-    }
+    if (this.ownStackLow === 0) this.ownStackLow = addrToNum(this.stacks.alloc(THREAD_SIZE, 16)!);
+    this.stackLow = this.ownStackLow;
+    this.stackTop = this.stackLow + THREAD_SIZE;
+    this.sliceExtra = 0;
     this.L.fill(0);
     this.H.fill(0);
     this.fop = F_NONE;
@@ -154,7 +180,7 @@ export class X86Cpu extends CpuState implements Cpu {
     this.depth = 1;
     try {
       this.enter(fn, args);
-      this.run();
+      this.runResumable();
       return this.rax();
     } catch (e) {
       throw this.toFault(e);
@@ -170,15 +196,101 @@ export class X86Cpu extends CpuState implements Cpu {
     const sp = rspNum(this);
     setRsp(this, sp - (sp & 15));
     this.depth++;
+    // A nested call cannot stop at a slice boundary (the trap handler that made it is JavaScript
+    // on the host stack): give it the whole remaining budget, then put the slice limit back.
+    const sliceLeft = this.left;
+    this.left += this.sliceExtra;
+    this.sliceExtra = 0;
     try {
       this.enter(fn, args);
-      this.run();
+      this.runResumable();
       return this.rax();
     } catch (e) {
       throw this.toFault(e);
     } finally {
+      if (this.left > sliceLeft) {
+        this.sliceExtra = this.left - sliceLeft;
+        this.left = sliceLeft;
+      }
       this.depth--;
       this.restore(saved);
+    }
+  }
+
+  // ---- tasks (task.ts) ----------------------------------------------------------------------------
+
+  startTask(fn: bigint, args: bigint[], opts: CallOptions = {}): CpuTask {
+    const s = this.stacks.alloc(THREAD_SIZE, 16);
+    if (s === null) throw new Error('cpu: no room for another task stack');
+    return new X86Task(fn, args, addrToNum(s), opts.budget ?? DEFAULT_BUDGET);
+  }
+
+  stepTask(task: CpuTask, slice: number): boolean {
+    const t = task as X86Task;
+    if (this.depth > 0) throw new Error('cpu: stepTask inside a running call');
+    if (t.done) return true;
+    this.stackLow = t.stackLow;
+    this.stackTop = t.stackTop;
+    if (t.saved === null) {
+      this.L.fill(0);
+      this.H.fill(0);
+      this.fop = F_NONE;
+      this.fl = 0x2 | IF;
+      setRsp(this, t.stackTop - 64);
+    } else this.restore(t.saved);
+    const n = Math.max(1, Math.min(slice, t.remaining));
+    this.budget0 = t.remaining;
+    this.left = n;
+    this.sliceExtra = t.remaining - n;
+    this.stopReq = false;
+    this.depth = 1;
+    try {
+      if (t.saved === null) this.enter(t.fn, t.args);
+      this.runResumable();
+      t.done = true;
+      t.result = this.rax();
+      return true;
+    } catch (e) {
+      if (e === SLICE_END) {
+        t.saved = this.save();
+        return false;
+      }
+      t.done = true;
+      throw this.toFault(e);
+    } finally {
+      const rem = Math.max(this.left, 0) + this.sliceExtra;
+      this.executedDone += t.remaining - rem;
+      t.remaining = rem;
+      this.depth = 0;
+      this.cur = null;
+      this.sliceExtra = 0;
+      this.stackLow = this.ownStackLow;
+      this.stackTop = this.ownStackLow + THREAD_SIZE;
+    }
+  }
+
+  endTask(task: CpuTask): void {
+    const t = task as X86Task;
+    t.done = true;
+    t.saved = null;
+    if (t.stackLow !== 0) this.stacks.free(numToAddr(t.stackLow));
+    (t as { stackLow: number }).stackLow = 0;
+  }
+
+  /** run(), resuming after a ud2 that onUd2 accepts (WARN sites). */
+  private runResumable(): void {
+    for (;;) {
+      try {
+        this.run();
+        return;
+      } catch (e) {
+        if (!(e instanceof ExecFault && e.kind === 'ud2' && this.onUd2)) throw e;
+        // rip already points past the ud2 (run() advances it before executing).
+        const resume = this.rip;
+        if (!this.onUd2(this.toFault(e) as CpuFault)) throw e;
+        this.rip = resume;
+        this.cBase = NaN;
+      }
     }
   }
 
@@ -218,6 +330,7 @@ export class X86Cpu extends CpuState implements Cpu {
           return;
         }
         this.left = 0;
+        if (this.sliceExtra > 0) throw SLICE_END;
         throw new ExecFaultBudget();
       }
       const rip = this.rip;

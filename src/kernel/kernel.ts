@@ -2,7 +2,8 @@
 // and the global taint. Loading and unloading live in loader/ and unload.ts; this file holds the
 // shared state and the services they and kernel/api/ use.
 import { X86Cpu } from '../cpu/x86-cpu.js';
-import type { Cpu } from '../cpu/types.js';
+import type { TaskCpu } from '../cpu/task.js';
+import type { Scheduler, Task } from './api/sched.js';
 import { RangeAllocator } from '../mm/allocator.js';
 import { DIRECT_MAP_BASE, DIRECT_MAP_SIZE, MODULES_END, MODULES_VADDR, PERCPU_BASE, PERCPU_SIZE, VMALLOC_BASE, VMALLOC_SIZE } from '../mm/layout.js';
 import { Memory } from '../mm/memory.js';
@@ -23,7 +24,7 @@ export interface KernelOptions {
 
 export class Kernel {
   readonly mem = new Memory();
-  readonly cpu: Cpu;
+  readonly cpu: TaskCpu;
   readonly exports: ExportTable;
   readonly log: KernelLog;
   /** Newest first, as the kernel's list is walked for /proc/modules. */
@@ -122,10 +123,20 @@ export class Kernel {
   /** Hooks run before module code is entered (e.g. refreshing jiffies). */
   readonly beforeCall: Array<() => void> = [];
 
-  /** Run module code at `fn` with the kernel's instruction budget; returns rax. */
+  /** Tasks, `current`, and the oops handling of calls into module code (api/sched.ts). */
+  sched!: Scheduler;
+
+  /**
+   * Run module code at `fn` to completion with the kernel's instruction budget; returns rax.
+   * A fault in it is reported and thrown as OopsError (api/sched.ts).
+   */
   callModule(fn: bigint, args: bigint[]): bigint {
-    for (const h of this.beforeCall) h();
-    return this.cpu.call(fn, args, { budget: this.budget });
+    return this.sched.call(fn, args);
+  }
+
+  /** callModule as `task`, run in slices so the daemon keeps serving meanwhile. */
+  runModule(fn: bigint, args: bigint[], task: Task): Promise<bigint> {
+    return this.sched.run(fn, args, task);
   }
 
   /** Module.symvers facts for a kernel export (CRC, GPL-only). */

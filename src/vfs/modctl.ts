@@ -4,12 +4,15 @@
 //                errno init_module would return.
 //  unload (0200) "NAME" or "-f NAME" (force, delete_module's O_TRUNC).
 //  clear  (0600) write: clear the log (SYSLOG_ACTION_CLEAR); read: the first uncleared seq.
+// Loads and unloads run the module's init/exit in slices (kernel/api/sched.ts): the write's
+// answer waits for them, while other requests on the tree keep being served.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Kernel } from '../kernel/kernel.js';
-import { loadModule } from '../kernel/loader/load-module.js';
-import { deleteModule } from '../kernel/unload.js';
-import { attrFile, kernelCall } from './attr-file.js';
+import { KernelError } from '../kernel/errno.js';
+import { loadModuleAsync } from '../kernel/loader/load-module.js';
+import { deleteModuleAsync } from '../kernel/unload.js';
+import { attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import { FsError, type DirNode, type FileNode, type Handle } from './node.js';
 
@@ -17,17 +20,37 @@ const EINVAL = 22;
 const ENOEXEC = 8;
 const latin1 = new TextDecoder('latin1');
 
+/** An asynchronous kernel operation, its KernelError turned into the FsError the write reports. */
+async function kernelCallAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof KernelError) throw new FsError(e.errno, e.message);
+    throw e;
+  }
+}
+
 export function modctlDir(k: Kernel, mountpoint: string): DirNode {
-  const unload = attrFile({
+  const unload: FileNode = {
+    kind: 'file',
     mode: 0o200,
-    store: (data) => {
-      let text = latin1.decode(data).replace(/\n$/, '');
-      const force = text.startsWith('-f ');
-      if (force) text = text.slice(3).trim();
-      kernelCall(() => deleteModule(k, text, force));
-      return data.length;
+    size: 4096,
+    open(): Handle {
+      return {
+        read() {
+          throw new FsError(5);
+        },
+        async write(_pos, data) {
+          let text = latin1.decode(data).replace(/\n$/, '');
+          const force = text.startsWith('-f ');
+          if (force) text = text.slice(3).trim();
+          await kernelCallAsync(() => deleteModuleAsync(k, text, force));
+          return data.length;
+        },
+        truncate() {},
+      };
     },
-  });
+  };
   const clear = attrFile({
     mode: 0o600,
     show: () => `${k.log.clearSeq}\n`,
@@ -73,16 +96,16 @@ function loadFile(k: Kernel, mountpoint: string): FileNode {
       let have = 0;
       let done = false;
       const image = () => Buffer.concat(chunks);
-      const loadImage = (bytes: Uint8Array) => {
+      const loadImage = async (bytes: Uint8Array) => {
         done = true;
         chunks = [];
-        kernelCall(() => loadModule(k, bytes));
+        await kernelCallAsync(() => loadModuleAsync(k, bytes));
       };
       return {
         read() {
           throw new FsError(EINVAL);
         },
-        write(_pos, data) {
+        async write(_pos, data) {
           if (done) return data.length; // trailing bytes (an appended signature) of a loaded image
           if (have === 0 && data[0] === 0x2f /* '/' */) {
             done = true;
@@ -99,24 +122,24 @@ function loadFile(k: Kernel, mountpoint: string): FileNode {
             } catch (e) {
               throw new FsError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 2 : 5);
             }
-            kernelCall(() => loadModule(k, bytes, { args, sourcePath: abs }));
+            await kernelCallAsync(() => loadModuleAsync(k, bytes, { args, sourcePath: abs }));
             return data.length;
           }
           chunks.push(data.slice());
           have += data.length;
           const img = image();
           if (have >= 4 && !(img[0] === 0x7f && img[1] === 0x45 && img[2] === 0x4c && img[3] === 0x46)) {
-            loadImage(img); // not ELF: the kernel's magic check refuses it now
+            await loadImage(img); // not ELF: the kernel's magic check refuses it now
             return data.length;
           }
           const want = expectedElfSize(img);
-          if (want !== undefined && have >= want) loadImage(img);
+          if (want !== undefined && have >= want) await loadImage(img);
           return data.length;
         },
         truncate() {},
-        flush() {
+        async flush() {
           // close(2) of an incomplete image: hand the kernel what arrived; its checks decide.
-          if (!done && have > 0) loadImage(image());
+          if (!done && have > 0) await loadImage(image());
         },
       };
     },

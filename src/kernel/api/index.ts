@@ -5,6 +5,7 @@ import { registerLibApi } from './lib.js';
 import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
+import { registerSchedApi } from './sched.js';
 import { registerSlabApi } from './slab.js';
 import { registerStringApi } from './string.js';
 
@@ -16,4 +17,5 @@ export function registerAllApis(k: Kernel): void {
   registerLibApi(k);
   registerParamApi(k);
   registerMiscApi(k);
+  registerSchedApi(k);
 }

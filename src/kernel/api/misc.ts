@@ -106,13 +106,16 @@ export function registerMiscApi(k: Kernel): void {
   });
 
   const hooks = formatHooks(k);
-  k.exports.func('dump_stack', (c) => dumpStack(k, 'insmod', [k.symbolize(c.returnAddress) ?? '']));
-  k.exports.func('dump_stack_lvl', (c) => dumpStack(k, 'insmod', [k.symbolize(c.returnAddress) ?? '']));
+  const stackDump = (c: { returnAddress: bigint }) =>
+    dumpStack(k, k.sched.current, ['dump_stack_lvl+0x44/0x5c', k.symbolize(c.returnAddress) ?? '']);
+  k.exports.func('dump_stack', stackDump);
+  k.exports.func('dump_stack_lvl', stackDump);
   k.exports.func('panic', (c) => {
     const msg = new TextDecoder('latin1').decode(formatKernel(m.readCString(c.arg(0), 1024), variadicArgs(c, 1), hooks));
     throw new KernelPanic(msg.replace(/\n$/, ''));
   });
   k.exports.func('__warn_printk', (c) => {
+    k.log.emit(4, '------------[ cut here ]------------');
     k.log.printk(formatKernel(m.readCString(c.arg(0), 1024), variadicArgs(c, 1), hooks));
   });
   k.exports.func('add_taint', (c) => k.addTaint(Number(c.arg(0)), c.arg(1) !== 0n));
@@ -121,13 +124,9 @@ export function registerMiscApi(k: Kernel): void {
   void TAINT;
 
   // Per-cpu variables of the kernel live in the first part of the %gs area (offsets are symbols).
-  k.exports.absolute('current_task', 0x100n);
   k.exports.absolute('cpu_number', 0x108n);
   k.exports.absolute('this_cpu_off', 0x110n);
   m.writeU64(k.cpu.gsBase + 0x110n, k.cpu.gsBase);
-  // A task_struct for `current`; modules read fields like pid and comm at config-specific offsets.
-  const task = k.kmalloc(9792);
-  m.writeU64(k.cpu.gsBase + 0x100n, task);
   // The stack canary at %gs:40 (fixed_percpu_data.stack_canary).
   m.writeU64(k.cpu.gsBase + 40n, 0x5d1e3a7c9b0f4e21n);
 }

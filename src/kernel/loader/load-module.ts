@@ -1,12 +1,13 @@
 // load_module (6.1): the whole path from an image to a live module, in the kernel's order, with
 // its messages and errnos. Each failure unwinds what was built so far.
 import { ElfFormatError, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
-import { CpuFault } from '../../cpu/types.js';
 import { MemoryFault } from '../../mm/types.js';
-import { EBUSY, EEXIST, EOWNERDEAD, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
+import { INIT_FRAMES, OopsError, type Task } from '../api/sched.js';
+import { addModuleBugs, removeModuleBugs } from '../bug-table.js';
+import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { Module, ModuleState } from '../module.js';
-import { dumpStack as dumpStackLines, reportFault } from '../oops.js';
+import { dumpStack as dumpStackLines } from '../oops.js';
 import { parseModuleArgs } from '../params/parse-args.js';
 import { destroyParams, readParams } from '../params/param-table.js';
 import { TAINT } from '../taint.js';
@@ -28,10 +29,51 @@ export interface LoadOptions {
   onFormed?: (m: Module) => void;
 }
 
-/** init_module(2): returns the live module or throws KernelError with the errno to report. */
+/**
+ * init_module(2): returns the live module or throws KernelError with the errno to report. The
+ * module's init runs to completion before this returns (loadModuleAsync lets the daemon serve
+ * other requests while it runs).
+ */
 export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Module {
+  const task = k.sched.newTask('insmod', INIT_FRAMES);
   try {
-    return loadModuleChecked(k, image, opts);
+    const mod = prepareModule(k, image, opts, task);
+    // An oops in init throws OopsError past completeInit: see OOPS_IN_INIT below.
+    const ret = mod.initFn ? k.sched.call(mod.initFn, [], task) : 0n;
+    return completeInit(k, mod, ret, task);
+  } finally {
+    k.sched.exitTask(task);
+  }
+}
+
+/** loadModule, with init run in slices (api/sched.ts) so other FUSE requests are served meanwhile. */
+export async function loadModuleAsync(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Promise<Module> {
+  const task = k.sched.newTask('insmod', INIT_FRAMES);
+  try {
+    const mod = prepareModule(k, image, opts, task);
+    const ret = mod.initFn ? await k.runModule(mod.initFn, [], task) : 0n;
+    return completeInit(k, mod, ret, task);
+  } finally {
+    k.sched.exitTask(task);
+  }
+}
+
+/*
+ * OOPS_IN_INIT. An oops (or soft lockup, or panic) in init: the report is in the log, and the task that ran
+ * insmod is dead. The module is left exactly as the real kernel leaves it: state COMING (Loading
+ * in /proc/modules, `+` in its flags, initstate `coming`), the init reference still held (refcnt
+ * 1), its sysfs directory and memory in place, its init never finished. delete_module refuses a
+ * module that is not LIVE, so rmmod fails with EBUSY even when forced; the module stays until the
+ * daemon restarts (a reboot). A later load of the same name finds it COMING: the real kernel then
+ * waits (interruptibly) for it to finish, i.e. forever; modfs answers EBUSY at once instead of
+ * blocking the writer. The writer of the control file gets EOWNERDEAD, modfs' stand-in for
+ * "insmod was killed" (a real insmod dies of SIGKILL or SIGSEGV and never sees a return value).
+ * The kernel-wide taint gains D (L for a soft lockup), as /proc/sys/kernel/tainted shows.
+ */
+
+function prepareModule(k: Kernel, image: Uint8Array, opts: LoadOptions, task: Task): Module {
+  try {
+    return k.sched.as(task, () => loadModuleChecked(k, image, opts));
   } catch (e) {
     // An offset or size the validity checks let through (e.g. a NOBITS __versions, which has no
     // file bytes to check, or a __kcrctab shorter than its __ksymtab, read past its end in module
@@ -157,6 +199,7 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
         type: s.type,
         note: s.type === SHT_NOTE ? info.img.slice(s.offset, s.size).slice() : undefined,
       }));
+    addModuleBugs(k, mod);
     mod.initFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_INIT_OFFSET));
     mod.exitFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_EXIT_OFFSET));
 
@@ -175,27 +218,20 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
       throw new LoadError(EINVAL);
     }
   } catch (e) {
+    // An oops in a parameter's setter during parse_args kills insmod before sysfs exists: the
+    // module stays COMING without a sysfs directory, as on the real kernel.
+    if (e instanceof OopsError) throw e;
     freeModule(k, mod, mod.state === ModuleState.COMING);
     throw e;
   }
 
   mod.sysfs = true;
   k.changed();
-  return doInitModule(k, mod);
+  return mod;
 }
 
-function doInitModule(k: Kernel, mod: Module): Module {
-  let ret = 0n;
-  if (mod.initFn) {
-    try {
-      ret = k.callModule(mod.initFn, []);
-    } catch (e) {
-      // An oops in init kills the task that ran insmod: the module stays as the kernel leaves it
-      // (COMING, refcount held, unloadable only by force) and the syscall never returns cleanly.
-      reportFault(k, e, 'insmod');
-      throw new KernelError(EOWNERDEAD, 'oops in init');
-    }
-  }
+/** do_init_module after init returned `ret`. */
+function completeInit(k: Kernel, mod: Module, ret: bigint, task: Task): Module {
   const r = Number(BigInt.asIntN(32, ret));
   if (r < 0) {
     mod.state = ModuleState.GOING;
@@ -207,7 +243,7 @@ function doInitModule(k: Kernel, mod: Module): Module {
       4,
       `do_init_module: '${mod.name}'->init suspiciously returned ${r}, it should follow 0/-E convention\ndo_init_module: loading module anyway...`,
     );
-    dumpStack(k, 'do_init_module');
+    dumpStack(k, task);
   }
   mod.state = ModuleState.LIVE;
   k.mem.writeU32(mod.thisModule, mod.state);
@@ -236,11 +272,13 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
     owner.refcnt -= 1;
   }
   mod.uses.clear();
+  removeModuleBugs(k, mod);
   try {
     destroyParams(k, mod);
   } catch (e) {
-    if (e instanceof CpuFault) reportFault(k, e, 'rmmod');
-    else if (e instanceof MemoryFault) {
+    if (e instanceof OopsError) {
+      // reported already; the task that freed the module died, the memory is released anyway
+    } else if (e instanceof MemoryFault) {
       // The kernel's own read of a bogus kernel_param->ops pointer: an oops, not a crash of modfs.
       k.log.emit(1, `BUG: unable to handle page fault for address: ${e.addr.toString(16).padStart(16, '0')}`);
       k.log.emit(1, '#PF: supervisor read access in kernel mode');
@@ -299,9 +337,8 @@ function kallsyms(
   return out.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
 }
 
-function dumpStack(k: Kernel, fn: string): void {
-  void fn;
-  dumpStackLines(k, 'insmod', ['dump_stack_lvl+0x44/0x5c', 'do_init_module.cold+0x2d/0x35', 'load_module+0x1d30/0x2140', '__do_sys_finit_module+0x9d/0x100', 'do_syscall_64+0x55/0xb0', 'entry_SYSCALL_64_after_hwframe+0x6e/0xd8']);
+function dumpStack(k: Kernel, task: Task): void {
+  dumpStackLines(k, { pid: task.pid, comm: task.comm }, ['dump_stack_lvl+0x44/0x5c', 'do_init_module.cold+0x2d/0x35', 'load_module+0x1d30/0x2140', '__do_sys_finit_module+0x9d/0x100', 'do_syscall_64+0x55/0xb0', 'entry_SYSCALL_64_after_hwframe+0x6e/0xd8']);
 }
 
 export { EINVAL, errnoFromReturn };

@@ -9,8 +9,9 @@ import rmmod from './rmmod.js';
 import lsmod from './lsmod.js';
 import modinfo from './modinfo.js';
 import dmesg from './dmesg.js';
+import check from './check.js';
 
-const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg];
+const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg, check];
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -25,7 +26,7 @@ let cli = yargs(hideBin(process.argv))
     describe: 'modfs mount directory (default $MODFS_MOUNT, else ./mount)',
   })
   // Module parameters and names are text: `insmod x.ko n=010` must pass "010", not 10.
-  .parserConfiguration({ 'parse-positional-numbers': false, 'parse-numbers': false })
+  .parserConfiguration({ 'parse-positional-numbers': false, 'parse-numbers': false, 'populate--': true })
   .demandCommand(1, 'Give a command; see --help')
   .strict()
   .help()

@@ -2,6 +2,7 @@
 // its messages and errnos. Each failure unwinds what was built so far.
 import { ElfFormatError, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
 import { MemoryFault } from '../../mm/types.js';
+import { unimplementedNote } from '../api/real-exports.js';
 import { INIT_FRAMES, OopsError, type Task } from '../api/sched.js';
 import { addModuleBugs, removeModuleBugs } from '../bug-table.js';
 import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
@@ -184,7 +185,19 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
       t.taintModule(TAINT.FORCED_MODULE, true);
     }
     const percpuOffset = mod.percpu ? mod.percpu.base - k.cpu.gsBase : 0n;
-    const values = resolveSymbols(info, symbols, mod, versions, kernelSymbolSource(k), addrOf, percpuOffset, t);
+    // After the kernel's own "Unknown symbol X (err -2)", a modfs line when X is a real 6.1
+    // export that modfs does not implement (api/real-exports.ts), so the user knows why.
+    const unknown = new RegExp(`^${modName.replace(/[^\w]/g, '\\$&')}: Unknown symbol (\\S+) \\(err -2\\)$`);
+    const resolveSink: TaintSink = {
+      ...t,
+      warn: (line) => {
+        warn(line);
+        const m = unknown.exec(line);
+        const note = m ? unimplementedNote(m[1]!) : undefined;
+        if (note) warn(note);
+      },
+    };
+    const values = resolveSymbols(info, symbols, mod, versions, kernelSymbolSource(k), addrOf, percpuOffset, resolveSink);
     applyRelocations(info, modName, k.mem, (i) => !!layout.place[i], addrOf, values, (p) => hashPointer(p), t);
     if (mod.percpu) k.mem.writeBytes(mod.percpu.base, info.img.slice(info.sections[info.pcpuIndex]!.offset, mod.percpu.size));
     mod.exports = readModuleExports(info, k.mem, addrOf);

@@ -10,6 +10,7 @@ interface Args {
   m?: string;
   file?: string;
   params?: string[];
+  '--'?: Array<string | number>;
 }
 
 /** kmod's wording for init_module errors; everything else is strerror(). */
@@ -23,13 +24,17 @@ export function insmodStrerror(errno: number): string {
   }
 }
 
+/** modfs' stand-in errno for "the writer was killed by an oops" (src/kernel/errno.ts). */
+const EOWNERDEAD = 130;
+
 function insmod(argv: Args): number {
   const file = argv.file;
   if (file === undefined) return kmodError('insmod', 'missing filename.'), 1;
   // yargs turns a lone `-` into an empty positional, so look at the raw arguments for it.
   if (file === '-' || (file === '' && process.argv.includes('-'))) return kmodError('insmod', 'this tool does not support loading from stdin!'), 1;
   // kmod joins the arguments with single spaces and no quoting; the kernel splits them again.
-  const params = (argv.params ?? []).join(' ');
+  // getopt removes only the first `--`; any later one reaches the kernel (which stops there).
+  const params = [...(argv.params ?? []), ...((argv['--'] as string[] | undefined) ?? []).map(String)].join(' ');
   const abs = path.resolve(file);
 
   // kmod_module_new_from_path: the file must exist.
@@ -53,6 +58,9 @@ function insmod(argv: Args): number {
   } catch (err) {
     if (err instanceof MountError) return kmodError('insmod', err.message), 1;
     const e = err instanceof ErrnoError ? err.errno : errnoOf(err);
+    // EOWNERDEAD: the module oopsed and the kernel killed the task that loaded it. Die the same
+    // way, so the shell reports "Killed" and status 137 as it does for a real insmod.
+    if (e === EOWNERDEAD) process.kill(process.pid, 'SIGKILL');
     return kmodError('insmod', `could not insert module ${file}: ${insmodStrerror(e)}`), 1;
   }
   return 0;

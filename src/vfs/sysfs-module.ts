@@ -2,6 +2,7 @@
 // kernel/params.c, rendered from live kernel state on every read.
 import type { Kernel } from '../kernel/kernel.js';
 import type { Module, ModuleParam } from '../kernel/module.js';
+import type { BuiltinModule } from '../kernel/builtin.js';
 import { moduleTaintLetters } from '../kernel/taint.js';
 import { paramShow, paramStore } from '../kernel/params/param-table.js';
 import { attrFile } from './attr-file.js';
@@ -66,6 +67,17 @@ export function moduleDir(k: Kernel, m: Module): DirNode {
       },
     };
   }
+}
+
+/** /sys/module/<builtin>/: only parameters/ and uevent. */
+export function builtinDir(k: Kernel, b: BuiltinModule): DirNode {
+  const params = b.params.filter((p) => p.perm !== 0).map((p) => [p.name, paramFile(k, p)] as [string, FileNode]);
+  const parameters = dir(0o755, () => params);
+  const uevent = attrFile({ mode: 0o200, store: (d) => d.length });
+  return dir(0o755, () => [
+    ['parameters', parameters],
+    ['uevent', uevent],
+  ]);
 }
 
 function paramFile(k: Kernel, p: ModuleParam): FileNode {

@@ -6,7 +6,8 @@ import { dir } from './dir.js';
 import { modctlDir } from './modctl.js';
 import type { DirNode } from './node.js';
 import { procTree } from './procfs.js';
-import { moduleDir } from './sysfs-module.js';
+import { builtinDir, moduleDir } from './sysfs-module.js';
+import { createBuiltins } from '../kernel/builtin.js';
 
 export function buildTree(k: Kernel, mountpoint: string): DirNode {
   const dirs = new WeakMap<Module, DirNode>();
@@ -15,9 +16,11 @@ export function buildTree(k: Kernel, mountpoint: string): DirNode {
     if (!d) dirs.set(m, (d = moduleDir(k, m)));
     return d;
   };
-  const sysModule = dir(0o755, () =>
-    k.modules.filter((m) => m.sysfs).map((m) => [m.name, moduleNode(m)] as [string, DirNode]),
-  );
+  const builtins = createBuiltins(k).map((b) => [b.name, builtinDir(k, b)] as [string, DirNode]);
+  const sysModule = dir(0o755, () => [
+    ...builtins,
+    ...k.modules.filter((m) => m.sysfs).map((m) => [m.name, moduleNode(m)] as [string, DirNode]),
+  ]);
   const modctl = modctlDir(k, mountpoint);
   const sysKernel = dir(0o755, () => [['modctl', modctl]]);
   const sys = dir(0o755, () => [

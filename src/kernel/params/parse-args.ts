@@ -65,6 +65,13 @@ function parameq(a: Uint8Array, b: string): boolean {
 
 const latin1 = new TextDecoder('latin1');
 
+/** pr_err/pr_warn as printk sees them: an over-long value is cut at the record limit and the
+ *  cut message loses its newline, so it stays open until the next message (as on 6.1). */
+function pr(k: Kernel, level: number, text: string): void {
+  const body = Buffer.from(text, 'latin1');
+  k.log.printk(Buffer.concat([Buffer.from([1, 0x30 + level]), body, Buffer.from('\n')]));
+}
+
 /** parse_args for a module being loaded: throws KernelError with the last failing errno. */
 export function parseModuleArgs(k: Kernel, mod: Module): void {
   const base = mod.argsAddr;
@@ -83,7 +90,7 @@ export function parseModuleArgs(k: Kernel, mod: Module): void {
     const param = cstr(buf, tok.param);
     const name = latin1.decode(param);
     if (tok.val === null && name === '--') {
-      if (!err) k.log.emit(4, `${mod.name}: parameters '${latin1.decode(cstr(buf, pos))}' after \`--' ignored`);
+      if (!err) pr(k, 4, `${mod.name}: parameters '${latin1.decode(cstr(buf, pos))}' after \`--' ignored`);
       break;
     }
     const valAddr = tok.val === null ? 0n : base + BigInt(tok.val);
@@ -91,9 +98,9 @@ export function parseModuleArgs(k: Kernel, mod: Module): void {
     if (ret === 0) continue;
     // The setter may have written NULs into the value (arrays split at commas): re-read it.
     const shown = tok.val === null ? '' : cString(k, valAddr);
-    if (ret === -ENOENT) k.log.emit(3, `${mod.name}: Unknown parameter \`${name}'`);
-    else if (ret === -ENOSPC) k.log.emit(3, `${mod.name}: \`${shown}' too large for parameter \`${name}'`);
-    else k.log.emit(3, `${mod.name}: \`${shown}' invalid for parameter \`${name}'`);
+    if (ret === -ENOENT) pr(k, 3, `${mod.name}: Unknown parameter \`${name}'`);
+    else if (ret === -ENOSPC) pr(k, 3, `${mod.name}: \`${shown}' too large for parameter \`${name}'`);
+    else pr(k, 3, `${mod.name}: \`${shown}' invalid for parameter \`${name}'`);
     err = -ret;
   }
   if (err) throw new KernelError(err);
@@ -111,7 +118,7 @@ function parseOne(k: Kernel, mod: Module, param: Uint8Array, val: string | null,
     return 0;
   }
   if (name === 'dyndbg' || name.endsWith('.dyndbg')) return 0;
-  k.log.emit(4, `${mod.name}: unknown parameter '${name}' ignored`);
+  pr(k, 4, `${mod.name}: unknown parameter '${name}' ignored`);
   return 0;
 }
 

@@ -12,14 +12,16 @@ import { mask, replay, ROOT, shimDir } from './replay.js';
 const EXPLAINED: Record<string, Array<{ pattern: RegExp; replace: string; why: string }>> = {
   '*': [
     {
-      pattern: /^(kmsg: +)?(CPU: 0 PID: N Comm: \S+ .*|Hardware name: .*)$/gm,
-      replace: '$1<dump_stack banner>',
-      why: 'the banner names the machine (QEMU vs modfs) and the taint columns of another boot',
+      pattern: /^kmsg: CPU: 0 PID: N Comm: .*\n(?:kmsg: .*\n)*?kmsg:  <\/TASK>\n/gm,
+      replace: 'kmsg: <stack dump>\n',
+      why:
+        "a stack dump (dump_stack or an oops) names the machine (QEMU's BIOS), the real kernel's own " +
+        'functions and their offsets, user-space registers and scheduler frames that differ between boots',
     },
     {
-      pattern: /^(kmsg: +) (\S+)\+0x[0-9a-f]+\/0x[0-9a-f]+( \[\w+\])?$/gm,
-      replace: '$1 <frame>',
-      why: "call-trace frames of the real kernel's own functions have other offsets in modfs' stand-ins",
+      pattern: /^kmsg: ---\[ end trace [0-9a-f]+ \]---\n(?:kmsg: (?:RIP|Code|RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2): ?.*\n)*(?:kmsg: note: \S+ exited with irqs disabled\n)?/gm,
+      replace: 'kmsg: ---[ end trace ]---\n',
+      why: "after an oops the kernel repeats the registers of the dying task, which are another boot's values",
     },
   ],
 };

@@ -54,10 +54,14 @@ export function checkUnsafe(k: Kernel, p: ModuleParam): void {
   }
 }
 
-/** ops->set(val, kp) on the CPU; val is a NUL-terminated copy in kernel memory. Returns -errno or 0. */
-export function callSet(k: Kernel, p: ModuleParam, valAddr: bigint): number {
+/**
+ * ops->set(val, kp) on the CPU; val is a NUL-terminated copy in kernel memory. Returns -errno or 0.
+ * sysfs refuses a NULL set with EPERM; load-time parsing calls it unchecked, as 6.1 does, so a
+ * value for a get-only parameter is a call to address 0: an oops (transcripts/callback_oops.txt).
+ */
+export function callSet(k: Kernel, p: ModuleParam, valAddr: bigint, atLoad = false): number {
   const set = opsField(k, p, OPS_SET);
-  if (set === 0n) return -EPERM;
+  if (set === 0n && !atLoad) return -EPERM;
   checkUnsafe(k, p);
   const r = k.callModule(set, [valAddr, p.kp]);
   return -errnoFromReturn(r) || Number(BigInt.asIntN(32, r));

@@ -110,7 +110,7 @@ function parseOne(k: Kernel, mod: Module, param: Uint8Array, val: string | null,
   for (const p of mod.params) {
     if (!parameq(param, p.name)) continue;
     if (val === null && !(Number(opsField(k, p, OPS_FLAGS)) & KERNEL_PARAM_OPS_FL_NOARG)) return -EINVAL;
-    return callSet(k, p, valAddr);
+    return callSet(k, p, valAddr, true);
   }
   const name = latin1.decode(param);
   if (name === 'async_probe') {

@@ -9,7 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 
-static unsigned long rounds = 20000000;
+static unsigned long rounds = 7000000;
 module_param(rounds, ulong, 0444);
 static unsigned long result;
 module_param(result, ulong, 0444);

@@ -220,7 +220,8 @@ export class X86Cpu extends CpuState implements TaskCpu {
   // ---- tasks (task.ts) ----------------------------------------------------------------------------
 
   startTask(fn: bigint, args: bigint[], opts: CallOptions = {}): CpuTask {
-    const s = this.stacks.alloc(THREAD_SIZE, 16);
+    // THREAD_SIZE-aligned, as vmalloc'ed kernel stacks are, with a guard page below.
+    const s = this.stacks.alloc(THREAD_SIZE, THREAD_SIZE);
     if (s === null) throw new Error('cpu: no room for another task stack');
     return new X86Task(fn, args, addrToNum(s), opts.budget ?? DEFAULT_BUDGET);
   }
@@ -483,7 +484,8 @@ export class X86Cpu extends CpuState implements TaskCpu {
       detail.write = e.write;
       detail.fetch = false;
     } else return e;
-    const backtrace = findReturnAddresses(this.mem, rspNum(this), this.stackTop, this.sentinel);
+    // After a stack overflow rsp is in the guard page: scan the stack itself.
+    const backtrace = findReturnAddresses(this.mem, Math.max(rspNum(this), this.stackLow), this.stackTop, this.sentinel);
     return new CpuFault(kind, this.regs(rip), detail, backtrace);
   }
 

@@ -11,23 +11,39 @@
 import { CpuFault, type Registers } from '../cpu/types.js';
 import type { Task } from './api/sched.js';
 import type { Kernel } from './kernel.js';
+import { hashPointer } from './loader/load-module.js';
 import { globalTaintString, moduleTaintLetters, TAINT } from './taint.js';
 
-/** A kernel panic raised from TypeScript (stack protector, panic()). */
-export class KernelPanic extends Error {}
+/** A kernel panic raised from TypeScript (stack protector, panic()); `lead`: the caller's frames. */
+export class KernelPanic extends Error {
+  constructor(
+    message: string,
+    readonly lead: string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 /** A spinlock taken twice on one CPU: a real kernel spins until the watchdog reports it. */
 export class SoftLockup extends Error {
+  /** `lead`: the innermost frames (the lock function, its caller). */
   constructor(
     message: string,
-    readonly fault: CpuFault | undefined,
+    readonly lead: string[] = [],
   ) {
     super(message);
   }
 }
 
 /** A sleeping lock that can never be released: the hung-task detector reports it after 120 s. */
-export class HungTask extends Error {}
+export class HungTask extends Error {
+  constructor(
+    message: string,
+    readonly lead: string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 const hex16 = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 /** `<release> <first word of version> <build id, empty> <Debian version>` as dump_stack prints it. */
@@ -101,7 +117,7 @@ function regsLines(k: Kernel, r: Registers): string[] {
 
 function callTrace(k: Kernel, addrs: readonly bigint[], who: Who, lead: readonly string[] = []): string[] {
   const out = ['Call Trace:', ' <TASK>', ...lead.map((l) => ` ${l}`)];
-  for (const a of addrs.slice(0, 16)) {
+  for (const a of addrs.slice(0, 128)) {
     const s = k.symbolize(a);
     if (s) out.push(` ${s}`);
   }
@@ -132,20 +148,25 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
     emit(3, `      ${globalTaintString(k.taint)} ${UNAME_LINE}`);
     emit(3, '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.');
     emit(6, `task:${who.comm.padEnd(15)} state:D stack:0     pid:${String(who.pid).padEnd(5)} ppid:1      flags:0x00004000`);
+    for (const l of callTrace(k, [], who, e.lead)) emit(4, l);
     emit(4, `modfs: ${e.message}`);
-    for (const l of callTrace(k, [], who, ['__schedule+0x34d/0x9e0', 'schedule+0x5a/0xd0'])) emit(4, l);
     return;
   }
   if (e instanceof SoftLockup) {
+    emit(0, `watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [${who.comm}:${who.pid}]`);
+    emit(4, modulesLinkedIn(k));
+    for (const l of headerLines(k, who)) emit(4, l);
+    for (const l of callTrace(k, [], who, e.lead)) emit(4, l);
     emit(4, `modfs: ${e.message}`);
-    if (e.fault) reportFault(k, e.fault, who);
+    k.addTaint(TAINT_SOFTLOCKUP, false);
     return;
   }
   if (!(e instanceof CpuFault)) {
     const msg = e instanceof KernelPanic ? e.message : `modfs internal error: ${(e as Error)?.message ?? e}`;
     emit(0, `Kernel panic - not syncing: ${msg}`);
     for (const l of headerLines(k, who)) emit(4, l);
-    for (const l of callTrace(k, [], who, ['dump_stack_lvl+0x44/0x5c', 'panic+0x118/0x2f4'])) emit(4, l);
+    const lead = e instanceof KernelPanic ? e.lead : [];
+    for (const l of callTrace(k, [], who, ['dump_stack_lvl+0x44/0x5c', 'panic+0x118/0x2f4', ...lead])) emit(4, l);
     emit(0, `---[ end Kernel panic - not syncing: ${msg} ]---`);
     k.addTaint(TAINT.DIE, false);
     return;
@@ -167,9 +188,10 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
     code = (e.detail.write ? 2 : 0) | (e.detail.fetch ? 0x10 : 0);
     st.cr2 = addr;
     if (e.kind === 'stack-overflow') {
-      const low = BigInt.asUintN(64, r.rsp) & ~0x3fffn;
-      const base = addr >= low ? low : (addr + 0x1000n) & ~0xfffn;
-      emit(0, `BUG: TASK stack guard page was hit at ${hex16(addr)} (stack is ${hex16(base)}..${hex16(base + 0x3fffn)})`);
+      // Stacks are THREAD_SIZE-aligned with the guard page right below; %p hashes the pointers.
+      const base = (addr + 0x1000n) & ~0x3fffn;
+      const p = (v: bigint) => hashPointer(v).toString(16).padStart(16, '0');
+      emit(0, `BUG: TASK stack guard page was hit at ${p(addr)} (stack is ${p(base)}..${p(base + 0x3fffn)})`);
       head = `stack guard page: 0000`;
     } else {
       if (addr < 4096n) emit(1, `BUG: kernel NULL pointer dereference, address: ${hex16(addr)}`);
@@ -206,6 +228,12 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
   // oops_end's summary of the registers, repeated after the trace.
   for (const l of regs) emit(4, l);
   k.addTaint(TAINT.DIE, false);
+  if (e.kind === 'stack-overflow') {
+    // The guard page is hit inside the double-fault handler, and an oops there is fatal: the real
+    // machine stops here. modfs prints the panic and carries on.
+    emit(0, 'Kernel panic - not syncing: Fatal exception in interrupt');
+    emit(0, '---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---');
+  }
 }
 
 const TAINT_SOFTLOCKUP = 14;

@@ -52,6 +52,9 @@ function stopModule(k: Kernel, name: string, force: boolean): Module {
     if (!force) throw new KernelError(EWOULDBLOCK);
     k.addTaint(TAINT.FORCED_RMMOD, true);
   }
+  // try_stop_module drops the base reference: module_refcount() is -1 from here on (0 - 1 when
+  // nothing else holds it), which exit sees and which stays visible if exit oopses.
+  mod.refcnt -= 1;
   mod.state = ModuleState.GOING;
   k.mem.writeU32(mod.thisModule, mod.state);
   k.changed();
@@ -64,12 +67,8 @@ function stopModule(k: Kernel, name: string, force: boolean): Module {
  * dropped below the base (refcnt shows -1), and every later delete_module is EBUSY.
  */
 function exitKilled(mod: Module, f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    mod.refcnt = -1;
-    throw e;
-  }
+  void mod;
+  f();
 }
 
 function finish(k: Kernel, mod: Module): void {

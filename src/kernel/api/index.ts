@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
 import { registerLibApi } from './lib.js';
+import { registerLockingApi } from './locking.js';
 import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
@@ -17,5 +18,6 @@ export function registerAllApis(k: Kernel): void {
   registerLibApi(k);
   registerParamApi(k);
   registerMiscApi(k);
+  registerLockingApi(k);
   registerSchedApi(k);
 }

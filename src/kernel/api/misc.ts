@@ -55,37 +55,9 @@ export function registerMiscApi(k: Kernel): void {
     if (n) m.writeBytes(c.arg(0), b);
   });
 
-  // Locks: one CPU, no preemption inside module code, so they only need to be consistent.
+  // Wait queues: nothing ever sleeps on them in modfs (locks are in locking.ts).
   const nop = () => 0;
-  for (const name of ['__mutex_init', '__init_waitqueue_head', '__wake_up', '__raw_spin_lock_init', '__rwlock_init', 'sema_init']) {
-    k.exports.func(name, nop);
-  }
-  const held = new Set<bigint>();
-  const lock = (kind: string) => (c: { arg(i: number): bigint; returnAddress: bigint }) => {
-    const l = c.arg(0);
-    if (held.has(l)) {
-      k.log.emit(4, '');
-      k.log.emit(4, '============================================');
-      k.log.emit(4, 'WARNING: possible recursive locking detected');
-      k.log.emit(4, `modfs: ${kind} at ${l.toString(16)} taken twice from ${k.symbolize(c.returnAddress) ?? '?'}`);
-      throw new KernelPanic(`deadlock: ${kind} already held`);
-    }
-    held.add(l);
-    return 0;
-  };
-  const unlock = (c: { arg(i: number): bigint }) => {
-    held.delete(c.arg(0));
-  };
-  for (const name of ['mutex_lock', 'mutex_lock_interruptible', 'mutex_lock_killable', '_raw_spin_lock', '_raw_spin_lock_irq', '_raw_spin_lock_bh', '_raw_write_lock', 'down', 'down_interruptible']) {
-    k.exports.func(name, lock(name));
-  }
-  k.exports.func('_raw_spin_lock_irqsave', (c) => (lock('spinlock')(c), 0x200));
-  k.exports.func('_raw_read_lock', nop);
-  k.exports.func('_raw_read_unlock', nop);
-  k.exports.func('mutex_trylock', (c) => (held.has(c.arg(0)) ? 0 : (held.add(c.arg(0)), 1)));
-  for (const name of ['mutex_unlock', '_raw_spin_unlock', '_raw_spin_unlock_irq', '_raw_spin_unlock_bh', '_raw_spin_unlock_irqrestore', '_raw_write_unlock', 'up']) {
-    k.exports.func(name, unlock);
-  }
+  for (const name of ['__init_waitqueue_head', '__wake_up']) k.exports.func(name, nop);
 
   // Module references (THIS_MODULE pointers).
   const byStruct = (p: bigint) => k.modules.find((mod) => mod.thisModule === p);
@@ -97,6 +69,7 @@ export function registerMiscApi(k: Kernel): void {
     k.changed();
     return 1;
   });
+  k.exports.func('module_refcount', (c) => byStruct(c.arg(0))?.refcnt ?? 0);
   k.exports.func('module_put', (c) => {
     const mod = byStruct(c.arg(0));
     if (mod) {
@@ -112,7 +85,7 @@ export function registerMiscApi(k: Kernel): void {
   k.exports.func('dump_stack_lvl', stackDump);
   k.exports.func('panic', (c) => {
     const msg = new TextDecoder('latin1').decode(formatKernel(m.readCString(c.arg(0), 1024), variadicArgs(c, 1), hooks));
-    throw new KernelPanic(msg.replace(/\n$/, ''));
+    throw new KernelPanic(msg.replace(/\n$/, ''), [k.symbolize(c.returnAddress) ?? `0x${c.returnAddress.toString(16)}`]);
   });
   k.exports.func('__warn_printk', (c) => {
     k.log.emit(4, '------------[ cut here ]------------');

@@ -33,7 +33,7 @@ const TASK_COMM_LEN = 16;
 export const PCPU_CURRENT_TASK = 0x100n;
 
 const SLICE_INSNS = 200_000;
-const SLICE_MS = 8;
+const SLICE_MS = 2;
 
 /** An oops (or panic) ended the call; the report is already in the log. */
 export class OopsError extends KernelError {

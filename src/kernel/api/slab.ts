@@ -3,6 +3,7 @@
 // whose entries point at (opaque) kmem_cache objects.
 import type { TrapContext } from '../../cpu/types.js';
 import type { Kernel } from '../kernel.js';
+import { VMALLOC_BASE, VMALLOC_SIZE } from '../../mm/layout.js';
 
 const GFP_ZERO = 0x100n;
 const NR_KMALLOC_TYPES = 4;
@@ -52,7 +53,10 @@ export function registerSlabApi(k: Kernel): void {
   k.exports.func('kmalloc_large', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kvmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kfree', (c) => free(c.arg(0)));
-  k.exports.func('kvfree', (c) => free(c.arg(0)));
+  // kvfree takes either allocator's memory (kvmalloc may fall back to vmalloc on a real kernel).
+  const inVmalloc = (p: bigint) => p >= VMALLOC_BASE && p < VMALLOC_BASE + VMALLOC_SIZE;
+  k.exports.func('kvfree', (c) => (inVmalloc(c.arg(0)) ? k.vmalloc.free(c.arg(0)) : free(c.arg(0))));
+  k.exports.func('is_vmalloc_addr', (c) => inVmalloc(c.arg(0)));
   k.exports.func('kfree_sensitive', (c) => {
     const p = c.arg(0);
     const n = k.heap.sizeOf(p);

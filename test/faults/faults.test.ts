@@ -159,3 +159,47 @@ describe('runaway code', () => {
     expect(Number(m.read('sys/module/lockup/parameters/spins'))).toBeGreaterThan(1_000_000);
   });
 });
+
+describe('kernel API breadth (api.ko)', () => {
+  it('prints what the real kernel printed, line for line', () => {
+    expect(load('api').code).toBe(0);
+    const log = m.dmesg();
+    const api = (a: string[]) => a.filter((l) => l.startsWith('api: '));
+    // Under QEMU's software emulation the real kernel's udelay/mdelay finished early against
+    // ktime (the transcript says "no"); modfs' virtual clock advances by exactly the delay.
+    const real = api(oracleLog('api', 'insmod api.ko')).map((l) => l.replace(/(took >= 2\.1 ms:) no$/, '$1 yes'));
+    expect(api(log)).toEqual(real);
+    // dump_stack() from init: the banner and the frames, as the real kernel printed them.
+    const dump = (a: string[]) => normalize(a).filter((l) => !l.startsWith('api: '));
+    expect(dump(log)).toEqual(dump(oracleLog('api', 'insmod api.ko')));
+    expect(m.modfs('rmmod api').code).toBe(0);
+    expect(m.dmesg()).toEqual(oracleLog('api', 'rmmod api'));
+  });
+});
+
+describe('symbols modfs does not implement', () => {
+  it('adds a modfs line after each Unknown symbol the real kernel exports', () => {
+    const r = load('needs_pci');
+    expect(r.stderr).toMatch(/No such file or directory/);
+    expect(m.dmesg()).toEqual([
+      'needs_pci: Unknown symbol __pci_register_driver (err -2)',
+      'modfs: __pci_register_driver is exported by the kernel in Linux 6.1 but modfs does not implement it',
+      'needs_pci: Unknown symbol pci_unregister_driver (err -2)',
+      'modfs: pci_unregister_driver is exported by the kernel in Linux 6.1 but modfs does not implement it',
+    ]);
+  });
+
+  it('modfs check lists them (exit status 1), and passes a module modfs can run', () => {
+    const r = m.modfs(`check ${FAULTS_KO}/needs_pci.ko`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `${FAULTS_KO}/needs_pci.ko: 2 of 4 imported symbols are not implemented by modfs:\n` +
+        '  __pci_register_driver (exported by the kernel in Linux 6.1)\n' +
+        '  pci_unregister_driver (exported by the kernel in Linux 6.1)\n',
+    );
+    const ok = m.modfs(`check ${FAULTS_KO}/api.ko`);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/api\.ko: all \d+ imported symbols are implemented by modfs\n$/);
+  });
+});
+

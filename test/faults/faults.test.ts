@@ -94,18 +94,18 @@ describe('oops in init', () => {
 });
 
 describe('WARN', () => {
-  it('reports, taints W, continues, and WARN_ONCE fires once', () => {
+  it('reports, taints W, continues, and WARN_ONCE and WARN_ON_ONCE fire once', () => {
     expect(load('warn_init').code).toBe(0);
     const log = m.dmesg();
-    expect(log).toContain('warn_init: loaded, 3 checks were true');
-    expect(log.filter((l) => l.startsWith('WARNING: CPU: 0 PID: '))).toHaveLength(2);
+    expect(log).toContain('warn_init: loaded, 5 checks were true');
+    expect(log.filter((l) => l.startsWith('WARNING: CPU: 0 PID: '))).toHaveLength(3);
     expectLikeOracle('warn_init', 'insmod warn_init.ko', log);
     expect(procLine('warn_init')).toMatch(/^warn_init \d+ 0 - Live .* \(OE\)$/);
     expect(m.modfs('rmmod warn_init').code).toBe(0);
     expect(m.dmesg()).toEqual(['warn_init: unloaded']);
     // WARN state lives in the module's own __bug_table/.data.once: a reload warns again.
     expect(load('warn_init').code).toBe(0);
-    expect(m.dmesg().filter((l) => l.startsWith('WARNING: '))).toHaveLength(2);
+    expect(m.dmesg().filter((l) => l.startsWith('WARNING: '))).toHaveLength(3);
     expect(m.modfs('rmmod warn_init').code).toBe(0);
     m.dmesg();
   });

@@ -32,8 +32,15 @@ function lsmod(argv: Args): number {
   }
   const lines = [LSMOD_HEADER];
   for (const mod of modules) {
-    const holders = client.holders(mod.name) ?? [];
-    lines.push(lsmodLine(mod.name, client.size(mod.name, mod.size), client.refcnt(mod.name), holders));
+    const holders = client.holders(mod.name);
+    // libkmod logs this at once on stderr; the table comes out later from stdout's buffer
+    // (transcripts/callback_oops.txt: a module stuck Loading has no sysfs directory).
+    if (holders === null) {
+      process.stderr.write(
+        `libkmod: ERROR ../libkmod/libkmod-module.c:1998 kmod_module_get_holders: could not open '/sys/module/${mod.name}/holders': No such file or directory\n`,
+      );
+    }
+    lines.push(lsmodLine(mod.name, client.size(mod.name, mod.size), client.refcnt(mod.name), holders ?? []));
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

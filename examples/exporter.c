@@ -43,3 +43,4 @@ module_exit(exporter_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("modfs examples");
 MODULE_DESCRIPTION("exports symbols for importer (EXPORT_SYMBOL, EXPORT_SYMBOL_GPL)");
+MODULE_VERSION("1.0");

@@ -29,6 +29,10 @@ describe('exporter and importer', () => {
     expect(lines[0]).toMatch(/^importer \d+ 0 - Live /);
     expect(lines[1]).toMatch(/^exporter \d+ 1 importer, Live /);
     expect(m.read('sys/module/exporter/refcnt')).toBe('1\n');
+    // MODULE_VERSION gives version and (through modpost) srcversion files.
+    expect(m.read('sys/module/exporter/version')).toBe('1.0\n');
+    expect(m.read('sys/module/exporter/srcversion')).toBe('A4F266953A69DF3A8B4B508\n');
+    expect(m.sh('test -e "$M/sys/module/importer/version"').code).toBe(1);
     expect(m.sh('readlink "$M/sys/module/exporter/holders/importer"').stdout).toBe('../../importer\n');
     expect(m.modfs('lsmod').stdout).toMatch(/\nexporter +\d+ +1 importer\n/);
   });

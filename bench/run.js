@@ -2,11 +2,12 @@
 // stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
 // and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
 // (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
-// (comma list of latency,cycles,rss,cpu).
+// (comma list of latency,cycles,rss,cpu,mips).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cpu } from './cpu.mjs';
+import { cpuMips } from './cpu-mips.mjs';
 import { cycles } from './cycles.mjs';
 import { latency } from './latency.mjs';
 import { ensureBuilt, REPO } from './lib.mjs';
@@ -21,6 +22,7 @@ if (want('latency')) results.latency = await latency();
 if (want('cycles')) results.cycles = await cycles();
 if (want('rss')) results.rss = await rss();
 if (want('cpu')) results.cpu = await cpu();
+if (want('mips')) results.mips = await cpuMips();
 
 const rows = [];
 const f1 = (x) => x.toFixed(1);
@@ -46,6 +48,7 @@ if (results.cpu) {
     rows.push([`cpu: ${name}.ko init+exit`, `${Math.round(v.instructionsPerCycle)} insns`, `${(v.mips).toFixed(2)} MIPS in cpu.call`, `${f1(v.loadUnloadPerSecond)} load+unload/s in-process`]);
   }
 }
+for (const [name, v] of Object.entries(results.mips ?? {})) rows.push([`cpu: ${name} (bench/cpu/cpubench.ko)`, `${v.mips.toFixed(1)} MIPS`, `${v.timesNative.toFixed(0)}× native gcc -O2`, v.match ? 'checksum = native' : 'CHECKSUM MISMATCH']);
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(`modfs benchmarks — ${machine.cpus} vCPUs (${machine.model}), ${machine.memGb} GiB, node ${machine.node}`);
 for (const r of rows) console.log(`  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`);

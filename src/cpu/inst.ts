@@ -1,5 +1,6 @@
 // A decoded instruction. Every instance has the same shape (all fields initialised in the same
 // order) so that handler property loads stay monomorphic in the hot loop.
+import type { Block } from './block.js';
 import type { CpuState } from './state.js';
 
 export type Handler = (c: CpuState, i: Inst) => void;
@@ -36,6 +37,9 @@ export class Inst {
   target = 0;
   /** Trap handler attached to a trap address (opaque to the decoder). */
   trap: unknown = null;
+  /** Compiled block starting here (block.ts), and executions counted before compiling one. */
+  blk: Block | null = null;
+  hits = 0;
   constructor(fn: Handler) {
     this.fn = fn;
   }

@@ -11,6 +11,7 @@ import { RangeAllocator } from '../mm/allocator.js';
 import { addrToNum, numToAddr, type Memory } from '../mm/memory.js';
 import { THREAD_SIZE, VMALLOC_BASE, VMALLOC_SIZE } from '../mm/layout.js';
 import { findReturnAddresses } from './backtrace.js';
+import { BLOCK_FAULT, BLOCK_HOT, buildBlock } from './block.js';
 import { DecodeError, decode } from './decode.js';
 import { F_NONE, getFlags, IF } from './flags.js';
 import { Inst } from './inst.js';
@@ -342,6 +343,22 @@ export class X86Cpu extends CpuState implements TaskCpu {
         inst = this.fetch(rip);
         base = this.cBase;
         arr = this.cArr;
+      }
+      // A compiled block (block.ts) runs when the budget covers all of it (left was decremented).
+      let b = inst.blk;
+      if (b === null && ++inst.hits >= BLOCK_HOT && inst.trap === null && base === this.cBase) {
+        b = inst.blk = buildBlock(this.mem, arr, base, inst, (a) => this.traps.has(a));
+      }
+      if (b !== null && this.left >= b.n - 1) {
+        try {
+          this.left -= b.run(this, this.left + 1) - 1;
+        } catch (e) {
+          this.left -= BLOCK_FAULT.n - 1;
+          this.cur = b.insts[BLOCK_FAULT.i]!;
+          this.rip = this.cur.next;
+          throw e;
+        }
+        continue;
       }
       this.cur = inst;
       this.rip = inst.next;

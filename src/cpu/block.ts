@@ -1,0 +1,741 @@
+// Basic blocks compiled to JavaScript functions (a small JIT above the interpreter).
+//
+// When an instruction the run loop dispatches has been executed BLOCK_HOT times, the straight-line
+// run of decoded instructions starting there (up to and including the first branch, call, return
+// or instruction whose handler is not known to leave rip alone) is translated to one JS function
+// with `new Function`. Common forms (ALU, test, mov/movzx/movsx, lea, inc/dec/neg/not, shifts by
+// an immediate, imul, push/pop, jcc/jmp/call/ret) become inline code with constant operands;
+// anything else calls its ordinary handler from inside the block. A block whose last branch jumps
+// back to its own start runs as a JS loop.
+//
+// What the interpreter guarantees, blocks keep:
+// - Budget: a block runs only when the remaining budget covers all its instructions, and a loop
+//   iterates only while it covers another pass, so a budget fault happens at exactly the
+//   instruction the instruction-by-instruction loop would stop at.
+// - Lazy flags: an instruction's flags live in local variables until something needs them in
+//   CpuState (a handler, the block exit, a fault); a jcc/setcc/cmovcc after cmp/sub/test/add/
+//   inc/dec in the same block tests the operands directly (cmp+jcc fusion). A fault stores the
+//   pending flags from a catch clause, so a fault report shows the same rflags as without blocks.
+// - Faults: every instruction that can fault records its index first; the run loop (X86Cpu.run)
+//   reads BLOCK_FAULT to set rip/cur and the executed count exactly as if it had stepped.
+// - Self-modifying code: a block lives on the first Inst of its run (Inst.blk), so it disappears
+//   with the page's decoded-instruction cache when a store to the page empties it. A block never
+//   spans two pages, and after each of its own stores (inline or through a handler) it checks
+//   whether its page's cache was just emptied and, if so, returns to the run loop before the
+//   next instruction, which is then decoded afresh.
+import {
+  aluEG, aluEI, aluGE, aluGR32, aluGR64, aluRI32, aluRI64, aluRR32, aluRR64, cbwE, cmovcc, cwdE,
+  decE, imulGE, imulGEI, incE, negE, notE, setcc, shiftEI, testEG, testEI,
+} from './exec-alu.js';
+import { callRel, jcc, jmpRel, nop, ret } from './exec-control.js';
+import {
+  bswapR, lea, leave, movEG, movEI, movGE, movRI64, movsx, movzx, popR, pushI, pushR, xchgEG,
+} from './exec-move.js';
+import { F_ADD, F_DEC, F_IMUL64, F_INC, F_LOGIC, F_NONE, F_SUB, cond, getCF } from './flags.js';
+import type { Handler, Inst } from './inst.js';
+import { imulTrunc, mul64lo } from './muldiv.js';
+import { shift, shift64 } from './alu.js';
+import { ea, ExecFault, type CpuState } from './state.js';
+import { decode } from './decode.js';
+import type { Memory } from '../mm/memory.js';
+
+/** Executions of an instruction (as a block start) before its block is compiled. */
+export let BLOCK_HOT = 32;
+/** Longest block, in instructions. */
+const MAX_INSNS = 64;
+
+/** Test hook: compile blocks after `n` executions (1 = immediately); 0 disables blocks. */
+export function setBlockThreshold(n: number): void {
+  BLOCK_HOT = n <= 0 ? Infinity : n;
+}
+// MODFS_BLOCK_HOT=N overrides the threshold (1: compile everything, as the tests can; 0: off).
+if (typeof process !== 'undefined' && process.env?.MODFS_BLOCK_HOT !== undefined) {
+  setBlockThreshold(Number(process.env.MODFS_BLOCK_HOT));
+}
+
+export type BlockFn = (c: CpuState, budget: number) => number;
+
+/** A compiled block: run(c, budget) executes at least n instructions and returns how many. */
+export class Block {
+  constructor(
+    readonly n: number,
+    readonly run: BlockFn,
+    readonly insts: Inst[],
+  ) {}
+}
+
+/** Marks an instruction where no block is worth compiling (n is never covered by a budget). */
+export const NO_BLOCK = new Block(Infinity, () => 0, []);
+
+/** Set by a block that throws: instructions executed including the faulting one, and its index. */
+export const BLOCK_FAULT = { n: 0, i: 0 };
+
+// ---- handler classes -------------------------------------------------------------------------
+
+const ALU_FNS = new Set<Handler>([aluEG, aluGE, aluEI, aluRR64, aluGR64, aluRR32, aluGR32, aluRI64, aluRI32]);
+const G_IS_DEST = new Set<Handler>([aluGE, aluGR64, aluGR32]);
+const IMM_SRC = new Set<Handler>([aluEI, aluRI64, aluRI32]);
+/** Handlers that neither read nor write flags nor rip (safe to call mid-block, flags pending). */
+const FLAG_NEUTRAL = new Set<Handler>([
+  movEG, movGE, movEI, movRI64, movzx, movsx, lea, xchgEG, pushR, popR, pushI, leave, bswapR, cbwE,
+  cwdE, nop,
+]);
+/** Handlers that never touch rip: may sit in the middle of a block (through a call if not inline). */
+const STRAIGHT = new Set<Handler>([
+  ...ALU_FNS, ...FLAG_NEUTRAL, testEG, testEI, incE, decE, negE, notE, shiftEI, imulGE, imulGEI,
+  setcc, cmovcc,
+]);
+
+// ---- code generation -------------------------------------------------------------------------
+
+/** Flags produced in the block and not yet stored in CpuState. */
+interface Producer {
+  /** F_ADD, F_SUB, F_LOGIC, F_INC, F_DEC, F_IMUL64, or -1: replay `store` to set them. */
+  op: number;
+  sz: number;
+  /** Variable names of the operands and result (lo halves; size 8 also the hi halves). */
+  a: string;
+  b: string;
+  r: string;
+  ah: string;
+  bh: string;
+  rh: string;
+  /** inc/dec: expression for the carry they keep. */
+  cin: string;
+  /** op -1: statement that recomputes the flags into CpuState. */
+  replay: string;
+}
+
+const U = (x: string): string => `(${x} >>> 0)`;
+
+function signOf(p: Producer, lo: string, hi: string): string {
+  if (p.sz === 8) return `(${hi} < 0)`;
+  if (p.sz === 4) return `(${lo} < 0)`;
+  return `((${lo} & ${p.sz === 1 ? 0x80 : 0x8000}) !== 0)`;
+}
+
+function zfOf(p: Producer): string {
+  return p.sz === 8 ? `((${p.r} | ${p.rh}) === 0)` : `(${p.r} === 0)`;
+}
+
+function cfOf(p: Producer): string {
+  switch (p.op) {
+    case F_LOGIC:
+      return 'false';
+    case F_INC:
+    case F_DEC:
+      return `(${p.cin} !== 0)`;
+    case F_ADD:
+      return p.sz === 8 ? ult64(p.rh, p.r, p.ah, p.a) : `(${U(p.r)} < ${U(p.a)})`;
+    default: // F_SUB
+      return p.sz === 8 ? ult64(p.ah, p.a, p.bh, p.b) : `(${U(p.a)} < ${U(p.b)})`;
+  }
+}
+
+function ult64(ah: string, al: string, bh: string, bl: string): string {
+  return `(${U(ah)} < ${U(bh)} || (${ah} === ${bh} && ${U(al)} < ${U(bl)}))`;
+}
+
+function ofOf(p: Producer): string {
+  switch (p.op) {
+    case F_LOGIC:
+      return 'false';
+    case F_ADD:
+    case F_INC:
+      return signOf(p, `((${p.a} ^ ${p.r}) & (${p.b} ^ ${p.r}))`, `((${p.ah} ^ ${p.rh}) & (${p.bh} ^ ${p.rh}))`);
+    default: // F_SUB, F_DEC
+      return signOf(p, `((${p.a} ^ ${p.b}) & (${p.a} ^ ${p.r}))`, `((${p.ah} ^ ${p.bh}) & (${p.ah} ^ ${p.rh}))`);
+  }
+}
+
+/** Condition code cc from a known producer, or null (use cond() on stored flags). */
+function condOf(p: Producer, cc: number): string | null {
+  if (p.op !== F_ADD && p.op !== F_SUB && p.op !== F_LOGIC && p.op !== F_INC && p.op !== F_DEC) return null;
+  if (cc === 10 || cc === 11) return null; // parity: rare
+  let e: string;
+  const k = cc >> 1;
+  if (p.op === F_SUB && p.sz === 4) {
+    // cmp/sub of int32s: compare the operands themselves.
+    const a = p.a;
+    const b = p.b;
+    switch (k) {
+      case 1: e = `(${U(a)} < ${U(b)})`; break;
+      case 2: e = `(${a} === ${b})`; break;
+      case 3: e = `(${U(a)} <= ${U(b)})`; break;
+      case 6: e = `(${a} < ${b})`; break;
+      case 7: e = `(${a} <= ${b})`; break;
+      default: e = k === 0 ? ofOf(p) : signOf(p, p.r, p.rh);
+    }
+  } else {
+    switch (k) {
+      case 0: e = ofOf(p); break;
+      case 1: e = cfOf(p); break;
+      case 2: e = zfOf(p); break;
+      case 3: e = `(${cfOf(p)} || ${zfOf(p)})`; break;
+      case 4: e = signOf(p, p.r, p.rh); break;
+      case 6: e = `(${signOf(p, p.r, p.rh)} !== ${ofOf(p)})`; break;
+      default: e = `(${zfOf(p)} || ${signOf(p, p.r, p.rh)} !== ${ofOf(p)})`; break;
+    }
+  }
+  return cc & 1 ? `!${e}` : e;
+}
+
+/** Statement storing a producer's flags into CpuState exactly as the interpreter would. */
+function storeFlags(p: Producer | null): string {
+  if (p === null) return '';
+  if (p.op === -1) return p.replay;
+  let s = `c.fop = ${p.op}; c.fsz = ${p.sz}; c.fr = ${p.r};`;
+  if (p.sz === 8) s += ` c.frh = ${p.rh};`;
+  else if (p.op === F_LOGIC) s += ' c.frh = 0;';
+  if (p.op !== F_LOGIC) {
+    s += ` c.fa = ${p.a}; c.fb = ${p.b};`;
+    if (p.sz === 8) s += ` c.fah = ${p.ah}; c.fbh = ${p.bh};`;
+  }
+  if (p.op === F_INC || p.op === F_DEC) s += ` c.fcin = ${p.cin};`;
+  return s;
+}
+
+function hex(n: number): string {
+  return n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+}
+
+function trunc(sz: number, x: string): string {
+  if (sz === 4) return `(${x} | 0)`;
+  if (sz === 1) return `(${x} & 0xff)`;
+  if (sz === 2) return `(${x} & 0xffff)`;
+  return x;
+}
+
+class Gen {
+  private readonly out: string[] = [];
+  private readonly vars = new Set<string>(['ea', 'sp', 'k']);
+  /** Fault point -> instruction index, and the catch clause's per-point flag stores. */
+  readonly fpInst: number[] = [];
+  private readonly fpStores: string[] = [];
+  p: Producer | null = null;
+  idx = 0;
+  private tmp = 0;
+
+  constructor(
+    private readonly insts: Inst[],
+    private readonly loops: boolean,
+    private readonly headNeedsFlags: boolean,
+  ) {}
+
+  v(prefix: string): string {
+    const n = `${prefix}${this.tmp++}`;
+    this.vars.add(n);
+    return n;
+  }
+
+  emit(s: string): void {
+    this.out.push(s);
+  }
+
+  /** Marks a point where the next statement may throw. */
+  fault(): void {
+    const k = this.fpInst.length;
+    this.fpInst.push(this.idx);
+    this.fpStores.push(this.p === null ? '' : storeFlags(this.p));
+    this.emit(`k = ${k};`);
+  }
+
+  flush(): void {
+    if (this.p !== null) {
+      this.emit(storeFlags(this.p));
+      this.p = null;
+    }
+  }
+
+  /** Leave the block with rip = `rip`, after `count` instructions of this pass. */
+  exit(rip: string, count: number): void {
+    this.emit(`${storeFlags(this.p)} c.rip = ${rip}; return ex + ${count};`);
+  }
+
+  /** After a store: if it emptied this page's code cache, stop before the next instruction. */
+  smcCheck(): void {
+    const i = this.insts[this.idx]!;
+    if (this.idx === this.insts.length - 1) return;
+    this.emit(`if (arr.length === 0) { ${storeFlags(this.p)} c.rip = ${i.next}; return ex + ${this.idx + 1}; }`);
+  }
+
+  // ---- operands ----
+
+  /** Effective address of i into `ea` (inline for the plain forms). */
+  addr(i: Inst): void {
+    this.fault();
+    if (i.seg !== 0 || i.a32) {
+      this.emit(`ea = E.ea(c, I[${this.idx}]);`);
+      return;
+    }
+    let lo = `${i.dispLo >>> 0}`;
+    let hi = `${i.dispHi | 0}`;
+    if (i.base >= 0) {
+      lo += ` + (L[${i.base}] >>> 0)`;
+      hi += ` + H[${i.base}]`;
+    }
+    if (i.index >= 0) {
+      lo += i.scale === 1 ? ` + (L[${i.index}] >>> 0)` : ` + (L[${i.index}] >>> 0) * ${i.scale}`;
+      hi += i.scale === 1 ? ` + H[${i.index}]` : ` + H[${i.index}] * ${i.scale}`;
+    }
+    if (i.base < 0 && i.index < 0) {
+      this.emit(`ea = ${i.dispHi * 4294967296 + (i.dispLo >>> 0)};`);
+      return;
+    }
+    this.emit(`{ const lo = ${lo}; const l = lo >>> 0; const hi = (${hi} + (lo - l) / 4294967296) | 0;`);
+    this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + l); ea = hi * 4294967296 + l; }`);
+  }
+
+  /** Reads a register of size 1/2/4 (int32 for 4, zero-extended otherwise). */
+  reg(sz: number, r: number): string {
+    if (sz === 4) return `L[${r}]`;
+    if (sz === 2) return `(L[${r}] & 0xffff)`;
+    return r < 16 ? `(L[${r}] & 0xff)` : `((L[${r - 16}] >> 8) & 0xff)`;
+  }
+
+  setReg(sz: number, r: number, v: string): void {
+    if (sz === 4) this.emit(`L[${r}] = ${v}; H[${r}] = 0;`);
+    else if (sz === 2) this.emit(`L[${r}] = (L[${r}] & ~0xffff) | (${v} & 0xffff);`);
+    else if (r < 16) this.emit(`L[${r}] = (L[${r}] & ~0xff) | (${v} & 0xff);`);
+    else this.emit(`L[${r - 16}] = (L[${r - 16}] & ~0xff00) | ((${v} & 0xff) << 8);`);
+  }
+
+  load(sz: number, dst: string, dstHi: string): void {
+    if (sz === 8) this.emit(`${dst} = mem.r64(ea); ${dstHi} = mem.hi;`);
+    else this.emit(`${dst} = mem.r${sz * 8}(ea);`);
+  }
+
+  store(sz: number, v: string, vh: string): void {
+    if (sz === 8) this.emit(`mem.w64(ea, ${v}, ${vh});`);
+    else this.emit(`mem.w${sz * 8}(ea, ${v});`);
+  }
+
+  /** Reads E (register or memory, computing ea) into fresh variables [lo, hi]. */
+  readE(i: Inst, sz: number): [string, string] {
+    const lo = this.v('a');
+    const hi = sz === 8 ? this.v('a') : '0';
+    if (i.rm >= 0) {
+      this.emit(`${lo} = ${sz === 8 ? `L[${i.rm}]` : this.reg(sz, i.rm)};${sz === 8 ? ` ${hi} = H[${i.rm}];` : ''}`);
+    } else {
+      this.addr(i);
+      this.load(sz, lo, hi);
+    }
+    return [lo, hi];
+  }
+
+  /** Writes E (memory: at ea, already computed by readE or addr). */
+  writeE(i: Inst, sz: number, lo: string, hi: string): void {
+    if (i.rm >= 0) {
+      if (sz === 8) this.emit(`L[${i.rm}] = ${lo}; H[${i.rm}] = ${hi};`);
+      else this.setReg(sz, i.rm, lo);
+    } else {
+      this.fault();
+      this.store(sz, lo, hi);
+      this.smcCheck();
+    }
+  }
+
+  // ---- instructions ----
+
+  /** Emits instruction idx; returns false if it ended the block (a branch or a terminator). */
+  inst(i: Inst, last: boolean): void {
+    const fn = i.fn;
+    const sz = i.size;
+    if (ALU_FNS.has(fn) && (i.op <= 1 || i.op >= 4)) return this.alu(i, sz);
+    if ((fn === testEG || fn === testEI) && (sz !== 1 || i.reg < 16 || fn === testEI)) {
+      const [a, ah] = this.readE(i, sz);
+      const r = this.v('r');
+      const rh = sz === 8 ? this.v('r') : '0';
+      const b = fn === testEI ? hex(i.imm) : sz === 8 ? `L[${i.reg}]` : this.reg(sz, i.reg);
+      const bh = fn === testEI ? hex(i.immHi) : `H[${i.reg}]`;
+      this.emit(`${r} = ${a} & ${b};${sz === 8 ? ` ${rh} = ${ah} & ${bh};` : ''}`);
+      this.p = { op: F_LOGIC, sz, a, b: '0', r, ah, bh: '0', rh, cin: '0', replay: '' };
+      return;
+    }
+    if (fn === movRI64 || (fn === movEI && i.rm >= 0 && sz >= 4)) {
+      if (sz === 8) this.emit(`L[${i.rm}] = ${hex(i.imm)}; H[${i.rm}] = ${hex(i.immHi)};`);
+      else this.emit(`L[${i.rm}] = ${hex(i.imm)}; H[${i.rm}] = 0;`);
+      return;
+    }
+    if (fn === movEI && i.rm < 0) {
+      this.addr(i);
+      this.fault();
+      this.store(sz, hex(i.imm), hex(i.immHi));
+      this.smcCheck();
+      return;
+    }
+    if (fn === movEG && (sz !== 1 || i.reg < 16)) {
+      const v = sz === 8 ? `L[${i.reg}]` : this.reg(sz, i.reg);
+      if (i.rm >= 0) {
+        if (sz === 8) this.emit(`L[${i.rm}] = L[${i.reg}]; H[${i.rm}] = H[${i.reg}];`);
+        else this.setReg(sz, i.rm, v);
+      } else {
+        this.addr(i);
+        this.fault();
+        this.store(sz, v, `H[${i.reg}]`);
+        this.smcCheck();
+      }
+      return;
+    }
+    if (fn === movGE) {
+      if (i.rm >= 0) {
+        if (sz === 8) this.emit(`L[${i.reg}] = L[${i.rm}]; H[${i.reg}] = H[${i.rm}];`);
+        else {
+          const t = this.v('t');
+          this.emit(`${t} = ${this.reg(sz, i.rm)};`);
+          this.setReg(sz, i.reg, t);
+        }
+        return;
+      }
+      const [a, ah] = this.readE(i, sz);
+      if (sz === 8) this.emit(`L[${i.reg}] = ${a}; H[${i.reg}] = ${ah};`);
+      else this.setReg(sz, i.reg, a);
+      return;
+    }
+    if (fn === movzx || fn === movsx) {
+      const [raw] = this.readE(i, i.op);
+      let v = raw;
+      if (fn === movsx) v = i.op === 1 ? `((${raw} << 24) >> 24)` : i.op === 2 ? `((${raw} << 16) >> 16)` : raw;
+      if (sz === 8) this.emit(`L[${i.reg}] = ${v}; H[${i.reg}] = ${fn === movsx ? `${v} >> 31` : '0'};`);
+      else this.setReg(sz, i.reg, v);
+      return;
+    }
+    if (fn === lea && !i.a32 && sz >= 4) {
+      let lo = `${i.dispLo >>> 0}`;
+      let hi = `${i.dispHi | 0}`;
+      if (i.base >= 0) {
+        lo += ` + (L[${i.base}] >>> 0)`;
+        hi += ` + H[${i.base}]`;
+      }
+      if (i.index >= 0) {
+        lo += ` + (L[${i.index}] >>> 0) * ${i.scale}`;
+        hi += ` + H[${i.index}] * ${i.scale}`;
+      }
+      if (sz === 4) this.emit(`L[${i.reg}] = ${lo}; H[${i.reg}] = 0;`);
+      else this.emit(`{ const lo = ${lo}; const l = lo >>> 0; H[${i.reg}] = (${hi} + (lo - l) / 4294967296) | 0; L[${i.reg}] = l; }`);
+      return;
+    }
+    if ((fn === incE || fn === decE || fn === negE || fn === notE) && (sz !== 1 || i.rm < 16)) return this.unary(i, sz);
+    if (fn === shiftEI && (i.op === 4 || i.op === 5 || i.op === 7) && i.rm >= 0 && sz >= 4) return this.shiftImm(i, sz);
+    if ((fn === imulGE || fn === imulGEI) && sz >= 4) return this.imul(i, sz);
+    if (fn === pushR || fn === pushI) {
+      const lo = fn === pushR ? `L[${i.rm}]` : hex(i.imm);
+      const hi = fn === pushR ? `H[${i.rm}]` : hex(i.immHi);
+      this.fault();
+      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; mem.w64(sp, ${lo}, ${hi}); L[4] = sp | 0; H[4] = Math.floor(sp / 4294967296);`);
+      this.smcCheck();
+      return;
+    }
+    if (fn === popR) {
+      this.fault();
+      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; L[4] = (sp + 8) | 0; H[4] = Math.floor((sp + 8) / 4294967296); L[${i.rm}] = lo; H[${i.rm}] = hi; }`);
+      return;
+    }
+    if (fn === setcc || fn === cmovcc) {
+      const cc = this.p === null ? null : condOf(this.p, i.op);
+      if (cc === null) this.flush();
+      const t = this.v('t');
+      this.emit(`${t} = ${cc ?? `E.cond(c, ${i.op})`};`);
+      if (fn === setcc) {
+        if (i.rm >= 0) this.setReg(1, i.rm, `(${t} ? 1 : 0)`);
+        else {
+          this.addr(i);
+          this.fault();
+          this.emit(`mem.w8(ea, ${t} ? 1 : 0);`);
+          this.smcCheck();
+        }
+        return;
+      }
+      const [a, ah] = this.readE(i, sz);
+      if (sz === 8) this.emit(`if (${t}) { L[${i.reg}] = ${a}; H[${i.reg}] = ${ah}; }`);
+      else if (sz === 4) this.emit(`if (${t}) L[${i.reg}] = ${a}; H[${i.reg}] = 0;`);
+      else this.emit(`if (${t}) L[${i.reg}] = (L[${i.reg}] & ~0xffff) | (${a} & 0xffff);`);
+      return;
+    }
+    if (fn === nop) return;
+    // Anything else: its own handler.
+    if (!FLAG_NEUTRAL.has(fn)) this.flush();
+    this.fault();
+    if (last) this.emit(`c.rip = ${i.next};`);
+    this.emit(`I[${this.idx}].fn(c, I[${this.idx}]);`);
+    if (!last) this.smcCheck();
+  }
+
+  private alu(i: Inst, sz: number): void {
+    const op = i.op;
+    const gDest = G_IS_DEST.has(i.fn);
+    const [e, eh] = this.readE(i, sz);
+    let g: string;
+    let gh = '0';
+    if (IMM_SRC.has(i.fn)) {
+      g = hex(i.imm);
+      gh = hex(i.immHi);
+    } else if (sz === 8) {
+      g = this.v('g');
+      gh = this.v('g');
+      this.emit(`${g} = L[${i.reg}]; ${gh} = H[${i.reg}];`);
+    } else {
+      g = this.v('g');
+      this.emit(`${g} = ${this.reg(sz, i.reg)};`);
+    }
+    const [a, ah, b, bh] = gDest ? [g, gh, e, eh] : [e, eh, g, gh];
+    const r = this.v('r');
+    const rh = sz === 8 ? this.v('r') : '0';
+    let fop: number;
+    if (sz === 8) {
+      switch (op) {
+        case 0:
+          this.emit(`{ const lo = (${a} >>> 0) + (${b} >>> 0); ${r} = lo | 0; ${rh} = (${ah} + ${bh} + (lo > 0xffffffff ? 1 : 0)) | 0; }`);
+          fop = F_ADD;
+          break;
+        case 5:
+        case 7:
+          this.emit(`{ const lo = (${a} >>> 0) - (${b} >>> 0); ${r} = lo | 0; ${rh} = (${ah} - ${bh} - (lo < 0 ? 1 : 0)) | 0; }`);
+          fop = F_SUB;
+          break;
+        default: {
+          const o = op === 1 ? '|' : op === 4 ? '&' : '^';
+          this.emit(`${r} = ${a} ${o} ${b}; ${rh} = ${ah} ${o} ${bh};`);
+          fop = F_LOGIC;
+        }
+      }
+    } else {
+      switch (op) {
+        case 0:
+          this.emit(`${r} = ${trunc(sz, `${a} + ${b}`)};`);
+          fop = F_ADD;
+          break;
+        case 5:
+        case 7:
+          this.emit(`${r} = ${trunc(sz, `${a} - ${b}`)};`);
+          fop = F_SUB;
+          break;
+        default: {
+          const o = op === 1 ? '|' : op === 4 ? '&' : '^';
+          this.emit(`${r} = ${a} ${o} ${b};`);
+          fop = F_LOGIC;
+        }
+      }
+    }
+    this.p = { op: fop, sz, a, b, r, ah, bh, rh, cin: '0', replay: '' };
+    if (op === 7) return;
+    if (gDest) {
+      if (sz === 8) this.emit(`L[${i.reg}] = ${r}; H[${i.reg}] = ${rh};`);
+      else this.setReg(sz, i.reg, r);
+    } else this.writeE(i, sz, r, rh);
+  }
+
+  private cfNow(): string {
+    const p = this.p;
+    if (p === null) return 'E.getCF(c)';
+    if (p.op === -1 || p.op === F_IMUL64) {
+      this.flush();
+      return 'E.getCF(c)';
+    }
+    return `(${cfOf(p)} ? 1 : 0)`;
+  }
+
+  private unary(i: Inst, sz: number): void {
+    const fn = i.fn;
+    const [a, ah] = this.readE(i, sz);
+    const r = this.v('r');
+    const rh = sz === 8 ? this.v('r') : '0';
+    if (fn === notE) {
+      if (sz === 8) this.emit(`${r} = ~${a}; ${rh} = ~${ah};`);
+      else this.emit(`${r} = ${trunc(sz, `~${a}`)};`);
+    } else if (fn === negE) {
+      if (sz === 8) {
+        this.emit(`{ const lo = 0 - (${a} >>> 0); ${r} = lo | 0; ${rh} = (0 - ${ah} - (lo < 0 ? 1 : 0)) | 0; }`);
+        this.p = { op: F_SUB, sz, a: '0', b: a, r, ah: '0', bh: ah, rh, cin: '0', replay: '' };
+      } else {
+        this.emit(`${r} = ${trunc(sz, `-${a}`)};`);
+        this.p = { op: F_SUB, sz, a: '0', b: a, r, ah: '0', bh: '0', rh, cin: '0', replay: '' };
+      }
+    } else {
+      const dec = fn === decE;
+      const cin = this.v('c');
+      this.emit(`${cin} = ${this.cfNow()};`);
+      if (sz === 8) {
+        if (dec) this.emit(`${r} = (${a} - 1) | 0; ${rh} = ${a} === 0 ? (${ah} - 1) | 0 : ${ah};`);
+        else this.emit(`${r} = (${a} + 1) | 0; ${rh} = ${a} === -1 ? (${ah} + 1) | 0 : ${ah};`);
+      } else this.emit(`${r} = ${trunc(sz, dec ? `${a} - 1` : `${a} + 1`)};`);
+      this.p = { op: dec ? F_DEC : F_INC, sz, a, b: '1', r, ah, bh: '0', rh, cin, replay: '' };
+    }
+    this.writeE(i, sz, r, rh);
+  }
+
+  private shiftImm(i: Inst, sz: number): void {
+    const n = i.imm & (sz === 8 ? 63 : 31);
+    const d = i.rm;
+    if (n === 0) {
+      if (sz === 4) this.emit(`H[${d}] = 0;`);
+      return;
+    }
+    const a = this.v('a');
+    const ah = this.v('a');
+    this.emit(`${a} = L[${d}]; ${ah} = H[${d}];`);
+    const op = i.op;
+    if (sz === 4) {
+      const e = op === 4 ? `${a} << ${n}` : op === 5 ? `(${a} >>> ${n}) | 0` : `${a} >> ${n}`;
+      this.emit(`L[${d}] = ${e}; H[${d}] = 0;`);
+      this.p = { op: -1, sz, a, b: '0', r: '0', ah, bh: '0', rh: '0', cin: '0', replay: `E.shift(c, ${op}, 4, ${a}, ${n});` };
+      return;
+    }
+    if (op === 4) {
+      if (n < 32) this.emit(`H[${d}] = (${ah} << ${n}) | (${a} >>> ${32 - n}); L[${d}] = ${a} << ${n};`);
+      else this.emit(`H[${d}] = ${a} << ${n - 32}; L[${d}] = 0;`);
+    } else if (op === 5) {
+      if (n < 32) this.emit(`L[${d}] = (${a} >>> ${n}) | (${ah} << ${32 - n}); H[${d}] = (${ah} >>> ${n}) | 0;`);
+      else this.emit(`L[${d}] = (${ah} >>> ${n - 32}) | 0; H[${d}] = 0;`);
+    } else if (n < 32) this.emit(`L[${d}] = (${a} >>> ${n}) | (${ah} << ${32 - n}); H[${d}] = ${ah} >> ${n};`);
+    else this.emit(`L[${d}] = ${ah} >> ${n - 32}; H[${d}] = ${ah} >> 31;`);
+    this.p = { op: -1, sz, a, b: '0', r: '0', ah, bh: '0', rh: '0', cin: '0', replay: `E.shift64(c, ${op}, ${a}, ${ah}, ${n});` };
+  }
+
+  private imul(i: Inst, sz: number): void {
+    const [a, ah] = this.readE(i, sz);
+    const b = this.v('b');
+    const bh = this.v('b');
+    if (i.fn === imulGEI) this.emit(`${b} = ${hex(i.imm)}; ${bh} = ${hex(i.immHi)};`);
+    else this.emit(`${b} = L[${i.reg}]; ${bh} = H[${i.reg}];`);
+    if (sz === 4) {
+      this.emit(`L[${i.reg}] = Math.imul(${a}, ${b}); H[${i.reg}] = 0;`);
+      this.p = { op: -1, sz, a, b, r: '0', ah, bh, rh: '0', cin: '0', replay: `E.imulTrunc(c, 4, ${a}, ${b});` };
+      return;
+    }
+    const r = this.v('r');
+    const rh = this.v('r');
+    this.emit(`E.mul64lo(c, ${a}, ${ah}, ${b}, ${bh}); ${r} = c.rl; ${rh} = c.rh; L[${i.reg}] = ${r}; H[${i.reg}] = ${rh};`);
+    this.p = { op: F_IMUL64, sz: 8, a, b, r, ah, bh, rh, cin: '0', replay: '' };
+  }
+
+  /** The block's last instruction when it is a branch handled inline; false if it is not one. */
+  branch(i: Inst, head: number, n: number): boolean {
+    const fn = i.fn;
+    if (fn === jmpRel) {
+      if (this.loops && i.target === head) this.loopBack(n);
+      this.exit(`${i.target}`, n);
+      return true;
+    }
+    if (fn === jcc) {
+      let t = this.p === null ? null : condOf(this.p, i.op);
+      if (t === null) {
+        this.flush();
+        t = `E.cond(c, ${i.op})`;
+      }
+      this.emit(`if (${t}) {`);
+      if (this.loops && i.target === head) this.loopBack(n);
+      this.exit(`${i.target}`, n);
+      this.emit('}');
+      this.exit(`${i.next}`, n);
+      return true;
+    }
+    if (fn === callRel) {
+      this.fault();
+      const ret = i.next;
+      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; mem.w64(sp, ${ret | 0}, ${Math.floor(ret / 4294967296)}); L[4] = sp | 0; H[4] = Math.floor(sp / 4294967296);`);
+      this.exit(`${i.target}`, n);
+      return true;
+    }
+    if (fn === ret) {
+      this.fault();
+      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; L[4] = (sp + 8) | 0; H[4] = Math.floor((sp + 8) / 4294967296);`);
+      this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + (lo >>> 0)); ${storeFlags(this.p)} c.rip = hi * 4294967296 + (lo >>> 0); }`);
+      this.emit(`return ex + ${n};`);
+      return true;
+    }
+    return false;
+  }
+
+  private loopBack(n: number): void {
+    this.emit(`ex += ${n}; if (ex + ${n} <= budget) { ${this.headNeedsFlags ? storeFlags(this.p) : ''} continue; } ex -= ${n};`);
+  }
+
+  source(): string {
+    const stores = this.fpStores
+      .map((s, k) => (s === '' ? '' : `case ${k}: ${s} break;`))
+      .filter((s) => s !== '')
+      .join('\n');
+    return [
+      'return function block(c, budget) {',
+      'const L = c.L, H = c.H, mem = c.mem;',
+      `let ex = 0, ${[...this.vars].join(', ')};`,
+      'k = 0;',
+      'try {',
+      'for (;;) {',
+      ...this.out,
+      '}',
+      '} catch (e) {',
+      stores === '' ? '' : `switch (k) {\n${stores}\n}`,
+      'E.BLOCK_FAULT.n = ex + FP[k] + 1; E.BLOCK_FAULT.i = FP[k];',
+      'throw e;',
+      '}',
+      '};',
+    ].join('\n');
+  }
+}
+
+const ENV = { ea, ExecFault, cond, getCF, shift, shift64, imulTrunc, mul64lo, BLOCK_FAULT, F_NONE };
+
+/** Whether the first flag access of the loop body (from its head) may read the flags state. */
+function headReadsFlags(insts: Inst[]): boolean {
+  for (const i of insts) {
+    const fn = i.fn;
+    const mem = i.rm < 0 && (ALU_FNS.has(fn) || fn === testEG || fn === testEI || fn === incE || fn === decE || fn === negE || fn === imulGE || fn === imulGEI);
+    if (mem) return true; // may fault before it writes the flags
+    if (ALU_FNS.has(fn) && (i.op <= 1 || i.op >= 4)) return false;
+    if (fn === testEG || fn === testEI || fn === negE) return false;
+    if (fn === shiftEI && (i.op === 4 || i.op === 5 || i.op === 7) && i.rm >= 0 && i.size >= 4 && (i.imm & (i.size === 8 ? 63 : 31)) !== 0) return false;
+    if ((fn === imulGE || fn === imulGEI) && i.size >= 4) return false;
+    if (fn === movRI64 || fn === nop || fn === lea || fn === movEI || fn === movEG || fn === movGE) {
+      if (i.rm < 0) return true; // memory access: a fault point
+      continue;
+    }
+    return true;
+  }
+  return true;
+}
+
+/**
+ * Builds the block starting at `head` (an Inst cached in page array `arr` at page `base`).
+ * `isTrap` tells addresses that must stay out of blocks. Returns NO_BLOCK if not worth it.
+ */
+export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Block {
+  const insts: Inst[] = [head];
+  let i = head;
+  for (;;) {
+    if (!STRAIGHT.has(i.fn)) break; // branch or unknown handler: it ends the block
+    if (insts.length >= MAX_INSNS) break;
+    const a = i.next;
+    const off = a - base;
+    if (off >= 4096 || isTrap(a)) break;
+    let n = arr[off];
+    if (n === undefined) {
+      try {
+        n = decode(mem, a);
+      } catch {
+        break;
+      }
+      if (n.next - base > 4096) break; // straddles the page end: leave it to the interpreter
+      arr[off] = n;
+    }
+    insts.push(n);
+    i = n;
+  }
+  if (insts.length < 2) return NO_BLOCK;
+  const last = insts[insts.length - 1]!;
+  const loops = (last.fn === jcc || last.fn === jmpRel) && last.target === head.addr;
+  const g = new Gen(insts, loops, loops && headReadsFlags(insts));
+  const n = insts.length;
+  for (let k = 0; k < n; k++) {
+    g.idx = k;
+    const inst = insts[k]!;
+    if (k === n - 1 && g.branch(inst, head.addr, n)) break;
+    g.inst(inst, k === n - 1);
+    if (k === n - 1 && STRAIGHT.has(inst.fn)) g.exit(`${inst.next}`, n);
+    else if (k === n - 1) g.emit(`${storeFlags(g.p)} return ex + ${n};`);
+  }
+  const src = g.source();
+  const factory = new Function('E', 'I', 'FP', 'arr', src) as (e: typeof ENV, i: Inst[], fp: number[], arr: unknown[]) => BlockFn;
+  return new Block(n, factory(ENV, insts, g.fpInst, arr), insts);
+}

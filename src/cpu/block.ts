@@ -220,6 +220,7 @@ class Gen {
     private readonly insts: Inst[],
     private readonly loops: boolean,
     private readonly headNeedsFlags: boolean,
+    private readonly outLive: boolean[],
   ) {}
 
   v(prefix: string): string {
@@ -553,8 +554,9 @@ class Gen {
       }
     } else {
       const dec = fn === decE;
-      const cin = this.v('c');
-      this.emit(`${cin} = ${this.cfNow()};`);
+      // The carry inc/dec keep matters only if their flags are observed (see flagsLiveAfter).
+      const cin = this.outLive[this.idx] ? this.v('c') : '0';
+      if (cin !== '0') this.emit(`${cin} = ${this.cfNow()};`);
       if (sz === 8) {
         if (dec) this.emit(`${r} = (${a} - 1) | 0; ${rh} = ${a} === 0 ? (${ah} - 1) | 0 : ${ah};`);
         else this.emit(`${r} = (${a} + 1) | 0; ${rh} = ${a} === -1 ? (${ah} + 1) | 0 : ${ah};`);
@@ -697,6 +699,33 @@ function headReadsFlags(insts: Inst[]): boolean {
 }
 
 /**
+ * For each instruction, whether the flags it leaves may be observed: by a later reader, a handler,
+ * a possible fault (the report shows rflags) or the block exit, before something overwrites them.
+ * Only used to skip the carry computation of inc/dec whose flags nobody sees.
+ */
+function flagsLiveAfter(insts: Inst[]): boolean[] {
+  const out: boolean[] = new Array<boolean>(insts.length);
+  let live = true;
+  for (let k = insts.length - 1; k >= 0; k--) {
+    out[k] = live;
+    const i = insts[k]!;
+    const fn = i.fn;
+    const reg = i.rm >= 0;
+    if (!reg && fn !== lea && fn !== nop) live = true; // memory operand: may fault
+    else if (ALU_FNS.has(fn) && (i.op <= 1 || i.op >= 4)) live = false;
+    else if (fn === testEG || fn === testEI || fn === negE) live = false;
+    else if (fn === shiftEI && (i.op === 4 || i.op === 5 || i.op === 7) && i.size >= 4) {
+      if ((i.imm & (i.size === 8 ? 63 : 31)) !== 0) live = false;
+    } else if ((fn === imulGE || fn === imulGEI) && i.size >= 4) live = false;
+    else if ((fn === incE || fn === decE) && (i.size !== 1 || i.rm < 16)) live = out[k]!;
+    else if (fn === movRI64 || fn === movEI || fn === movEG || fn === movGE || fn === movzx || fn === movsx || fn === lea || fn === notE || fn === nop) {
+      // register-only moves: flags pass through
+    } else live = true; // readers, handlers, stack ops, branches
+  }
+  return out;
+}
+
+/**
  * Builds the block starting at `head` (an Inst cached in page array `arr` at page `base`).
  * `isTrap` tells addresses that must stay out of blocks. Returns NO_BLOCK if not worth it.
  */
@@ -725,7 +754,7 @@ export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number,
   if (insts.length < 2) return NO_BLOCK;
   const last = insts[insts.length - 1]!;
   const loops = (last.fn === jcc || last.fn === jmpRel) && last.target === head.addr;
-  const g = new Gen(insts, loops, loops && headReadsFlags(insts));
+  const g = new Gen(insts, loops, loops && headReadsFlags(insts), flagsLiveAfter(insts));
   const n = insts.length;
   for (let k = 0; k < n; k++) {
     g.idx = k;

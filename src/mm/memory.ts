@@ -187,7 +187,10 @@ export class Memory implements AddressSpace {
     this.rDv[idx] = p.dv;
     if (write) {
       if (p.code !== null) {
-        if (p.code.length !== 0) p.code.length = 0;
+        // Empty the cache in place (the CPU may hold it) and forget it: the next fetch from the
+        // page makes a fresh one, and until then stores to the page take the write TLB again.
+        p.code.length = 0;
+        p.code = null;
       } else {
         this.wTag[idx] = base;
         this.wDv[idx] = p.dv;
@@ -204,7 +207,8 @@ export class Memory implements AddressSpace {
   /** Marks a page as holding decoded code: drop it from the write TLB so stores invalidate. */
   codeArray(p: Page): unknown[] {
     if (p.code === null) {
-      p.code = [];
+      // Preallocated: an array filled at scattered offsets would fall back to dictionary mode.
+      p.code = new Array<unknown>(PAGE_SIZE);
       const idx = (p.base >>> 12) & TLB_MASK;
       if (this.wTag[idx] === p.base) this.wTag[idx] = NaN;
     }

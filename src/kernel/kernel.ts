@@ -49,7 +49,9 @@ export class Kernel {
 
   constructor(opts: KernelOptions = {}) {
     this.cpu = new X86Cpu(this.mem);
-    this.budget = opts.budget ?? 200_000_000;
+    // The soft-lockup limit in instructions: a few seconds of compiled module code here (the real
+    // watchdog waits 22 s of wall time; an instruction count keeps reports deterministic).
+    this.budget = opts.budget ?? 2_000_000_000;
     this.exports = new ExportTable(this.mem, this.cpu);
     this.log = new KernelLog(() => this.clockNs());
     const kaslr = opts.kaslrPages ?? 1 + Math.floor(Math.random() * 1024);

@@ -17,7 +17,6 @@ import { dir } from './dir.js';
 import { FsError, type DirNode, type FileNode, type Handle } from './node.js';
 
 const EINVAL = 22;
-const ENOEXEC = 8;
 const latin1 = new TextDecoder('latin1');
 
 /** An asynchronous kernel operation, its KernelError turned into the FsError the write reports. */
@@ -146,4 +145,3 @@ function loadFile(k: Kernel, mountpoint: string): FileNode {
   };
 }
 
-export { ENOEXEC };

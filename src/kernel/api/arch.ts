@@ -1,7 +1,6 @@
 // Compiler-emitted calls of kbuild's x86-64 output. The thunks are real machine code in the
 // emulated kernel text: a ftrace hook that returns, a return thunk that returns, and retpoline
 // thunks that jump through their register, so the CPU needs no special case for any of them.
-import { CpuFault } from '../../cpu/types.js';
 import type { Kernel } from '../kernel.js';
 import { KernelPanic } from '../oops.js';
 
@@ -28,5 +27,4 @@ export function registerArchApi(k: Kernel): void {
     const name = new TextDecoder('latin1').decode(k.mem.readCString(c.arg(0), 64));
     throw new KernelPanic(`detected buffer overflow in ${name}`);
   });
-  void CpuFault;
 }

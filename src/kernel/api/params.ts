@@ -267,7 +267,6 @@ function registerArrayOps(k: Kernel, put: (buf: bigint, s: string | Uint8Array) 
     mem.writeU64(addr + BigInt(OPS_GET), k.exports.addressOf('param_array_get'));
     mem.writeU64(addr + BigInt(OPS_FREE), k.exports.addressOf('param_array_free_elems'));
   }, { align: 8 });
-  void put;
 }
 
 function concat(a: Uint8Array, s: string): Uint8Array {

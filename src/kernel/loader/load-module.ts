@@ -5,7 +5,7 @@ import { MemoryFault } from '../../mm/types.js';
 import { unimplementedNote } from '../api/real-exports.js';
 import { INIT_FRAMES, OopsError, type Task } from '../api/sched.js';
 import { addModuleBugs, removeModuleBugs } from '../bug-table.js';
-import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, errnoFromReturn, KernelError } from '../errno.js';
+import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, KernelError } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { Module, ModuleState } from '../module.js';
 import { dumpStack as dumpStackLines } from '../oops.js';
@@ -99,7 +99,6 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     throw new LoadError(ENOEXEC);
   }
   const symbols = info.img.symbols(info.sections[info.symIndex]!);
-  const modSec = info.sections[info.modIndex]!;
   const modName = readStructName(info);
   const mod = new Module(modName);
   mod.modinfo = info.modinfo;
@@ -144,7 +143,6 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
   mod.init = { base: init, size: layout.initSize };
   mod.allocations.push(core);
   if (init) mod.allocations.push(init);
-  mod.taints |= 0;
   k.modules.unshift(mod); // UNFORMED: on the list, invisible
 
   try {
@@ -160,7 +158,6 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     });
     mod.thisModule = addrOf(info.modIndex);
     if (!mod.thisModule) throw new LoadError(ENOEXEC);
-    void modSec;
 
     if (!(mod.taints & (1 << TAINT.UNSIGNED_MODULE))) {
       if (k.once('module-sig')) k.log.emit(5, `${modName}: module verification failed: signature and/or required key missing - tainting kernel`);
@@ -354,4 +351,3 @@ function dumpStack(k: Kernel, task: Task): void {
   dumpStackLines(k, { pid: task.pid, comm: task.comm }, ['dump_stack_lvl+0x44/0x5c', 'do_init_module.cold+0x2d/0x35', 'load_module+0x1d30/0x2140', '__do_sys_finit_module+0x9d/0x100', 'do_syscall_64+0x55/0xb0', 'entry_SYSCALL_64_after_hwframe+0x6e/0xd8']);
 }
 
-export { EINVAL, errnoFromReturn };

@@ -1,7 +1,7 @@
 // simplify_symbols/resolve_symbol: give every symbol its final address, reporting each
 // undefined one the kernel cannot supply. All bad symbols are reported; the last error wins.
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_WEAK, type ElfSymbol } from '../../elf/index.js';
-import { EINVAL, ENOENT, ENOEXEC, EPERM } from '../errno.js';
+import { EINVAL, ENOENT, ENOEXEC } from '../errno.js';
 import type { Module } from '../module.js';
 import { TAINT } from '../taint.js';
 import { forceLoad, type TaintSink } from './check-modinfo.js';
@@ -143,4 +143,3 @@ export function resolveSymbols(
   }
 }
 
-export { EPERM };

@@ -5,7 +5,6 @@ import type { Kernel } from '../kernel.js';
 import type { Module } from '../module.js';
 import { EINVAL, ENOENT, ENOSPC, KernelError } from '../errno.js';
 import { callSet, cString, KERNEL_PARAM_OPS_FL_NOARG, opsField, OPS_FLAGS } from './param-table.js';
-import { kstrtobool } from '../kstrtox.js';
 
 const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 const dash = (c: number) => (c === 0x2d ? 0x5f : c);
@@ -114,7 +113,6 @@ function parseOne(k: Kernel, mod: Module, param: Uint8Array, val: string | null,
   }
   const name = latin1.decode(param);
   if (name === 'async_probe') {
-    void kstrtobool;
     return 0;
   }
   if (name === 'dyndbg' || name.endsWith('.dyndbg')) return 0;
@@ -122,4 +120,3 @@ function parseOne(k: Kernel, mod: Module, param: Uint8Array, val: string | null,
   return 0;
 }
 
-export { KernelError };

@@ -76,38 +76,65 @@ export interface RunOptions extends ServeOptions {
   onReady?: (served: Served) => void;
 }
 
+/** How long an unmount may take before the daemon exits anyway (the exit aborts the connection). */
+const UNMOUNT_GRACE_MS = 5000;
+
 /**
  * Mount `root` at `dir` and serve until SIGINT/SIGTERM or an external unmount, then unmount and
  * exit 0. fuse-native alone keeps the process alive after an external unmount, so the mount
- * table is polled.
+ * table is polled. The signal handlers go in before anything is mounted: a signal that arrives
+ * while mounting still ends in a clean unmount rather than a killed daemon and a stale mount.
  */
 export async function serveUntilStopped(dir: string, root: DirNode, opts: RunOptions = {}): Promise<void> {
+  let stopRequested = false;
+  let stopNow: ((why: string) => void) | undefined;
+  const onSignal = (): void => {
+    stopRequested = true;
+    stopNow?.('signal');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const finish = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (opts.exit ?? true) process.exit(0);
+  };
+
   const mnt = await prepareMountpoint(dir);
+  if (stopRequested) return finish();
   const served = await serveFuse(mnt, root, opts);
   const ids = new Set(mountIdsAt(mnt));
   opts.onReady?.(served);
 
   await new Promise<void>((done) => {
     let stopping = false;
-    const stop = (why: string): void => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(poll);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      served.unmount().then(done, (err: unknown) => {
-        // Already gone (external unmount) is fine; anything else is worth a line.
-        if (why !== 'external') process.stderr.write(`modfs: unmount ${mnt}: ${String(err)}\n`);
-        done();
-      });
-    };
-    const onSignal = (): void => stop('signal');
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const poll = setInterval(() => {
       const now = mountIdsAt(mnt);
       if (!now.some((id) => ids.has(id))) stop('external');
     }, opts.pollMs ?? 500);
+    const stop = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(poll);
+      const late = setTimeout(() => {
+        process.stderr.write(`modfs: unmount ${mnt} did not finish in ${UNMOUNT_GRACE_MS} ms; exiting anyway\n`);
+        done();
+      }, UNMOUNT_GRACE_MS);
+      served.unmount().then(
+        () => {
+          clearTimeout(late);
+          done();
+        },
+        (err: unknown) => {
+          clearTimeout(late);
+          // Already gone (external unmount) is fine; anything else is worth a line.
+          if (why !== 'external') process.stderr.write(`modfs: unmount ${mnt}: ${String(err)}\n`);
+          done();
+        },
+      );
+    };
+    stopNow = stop;
+    if (stopRequested) stop('signal');
   });
-  if (opts.exit ?? true) process.exit(0);
+  finish();
 }

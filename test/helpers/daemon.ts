@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,11 +40,17 @@ export function mountIdsAt(dir: string): number[] {
     .map((f) => Number(f[0]));
 }
 
+const FUSE_SUPER_MAGIC = 0x65735546;
+
+/**
+ * A live FUSE mount answers at `dir`. Both halves matter: a dead mount fails readdir (ENOTCONN),
+ * and once the new daemon has detached that dead mount, readdir succeeds on the bare directory
+ * underneath until its own mount appears, which only statfs tells apart.
+ */
 async function answers(dir: string): Promise<boolean> {
   try {
-    // readdir, not stat: stat may be answered from the kernel's cache of a dead mount.
     await readdir(dir);
-    return true;
+    return (await statfs(dir)).type === FUSE_SUPER_MAGIC;
   } catch {
     return false;
   }
@@ -83,9 +89,9 @@ export async function startDaemon(args: string[], opts: DaemonOptions = {}): Pro
 
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   for (;;) {
-    // Mounted, and answering: a stale mount left by a killed daemon (same dir, and possibly the
-    // same recycled mount id) fails stat with ENOTCONN until the new daemon replaces it.
-    if (mountIdsAt(mountDir).length > 0 && (await answers(mountDir))) break;
+    // Answering, then mounted: a stale mount left by a killed daemon (same dir, and possibly the
+    // same recycled mount id) fails readdir with ENOTCONN until the new daemon replaces it.
+    if ((await answers(mountDir)) && mountIdsAt(mountDir).length > 0) break;
     if (gone) throw new Error(`daemon exited before mounting:\n${stderr}${stdout}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

@@ -6,7 +6,11 @@
 // with `new Function`. Common forms (ALU, test, mov/movzx/movsx, lea, inc/dec/neg/not, shifts by
 // an immediate, imul, push/pop, jcc/jmp/call/ret) become inline code with constant operands;
 // anything else calls its ordinary handler from inside the block. A block whose last branch jumps
-// back to its own start runs as a JS loop.
+// back to its own start runs as a JS loop. The function can also hold a region of several basic
+// blocks joined by their direct jumps (a `switch` on the block number), limited by MAX_BBS.
+//
+// Guest registers the block uses live in JS locals (L<r>, H<r>) from entry to exit: loaded once,
+// written back to CpuState at every exit, around every handler call, and in the catch clause.
 //
 // What the interpreter guarantees, blocks keep:
 // - Budget: a block runs only when the remaining budget covers all its instructions, and a loop
@@ -16,6 +20,8 @@
 //   CpuState (a handler, the block exit, a fault); a jcc/setcc/cmovcc after cmp/sub/test/add/
 //   inc/dec in the same block tests the operands directly (cmp+jcc fusion). A fault stores the
 //   pending flags from a catch clause, so a fault report shows the same rflags as without blocks.
+//   Across a loop's back edge (or a jump between the blocks of a region) they stay in locals too:
+//   `pf` names the producer holding them until a later instruction overwrites them.
 // - Faults: every instruction that can fault records its index first; the run loop (X86Cpu.run)
 //   reads BLOCK_FAULT to set rip/cur and the executed count exactly as if it had stepped.
 // - Self-modifying code: a block lives on the first Inst of its run (Inst.blk), so it disappears
@@ -41,8 +47,22 @@ import type { Memory } from '../mm/memory.js';
 
 /** Executions of an instruction (as a block start) before its block is compiled. */
 export let BLOCK_HOT = 32;
-/** Longest block, in instructions. */
+/** Longest basic block, in instructions. */
 const MAX_INSNS = 64;
+/**
+ * Most basic blocks, and instructions, in one compiled region. Regions of several blocks (loops
+ * whose body branches) work and are tested, but measured slower (bench/cpu-mips.mjs: sort 183 ->
+ * 94 MIPS, matmul 292 -> 133 at 16 blocks): the large functions take V8 far longer to optimize,
+ * and every producer variable the catch clause reads stays live across the whole region. So a
+ * region is one basic block until that is solved.
+ */
+let MAX_BBS = 1;
+const MAX_REGION = 256;
+
+/** Test hook: the most basic blocks per region (see MAX_BBS). */
+export function setRegionLimit(n: number): void {
+  MAX_BBS = Math.max(1, n);
+}
 
 /** Test hook: compile blocks after `n` executions (1 = immediately); 0 disables blocks. */
 export function setBlockThreshold(n: number): void {
@@ -66,6 +86,11 @@ export class Block {
 
 /** Marks an instruction where no block is worth compiling (n is never covered by a budget). */
 export const NO_BLOCK = new Block(Infinity, () => 0, []);
+
+/** Placeholders in generated lines, filled in once the block's register set is known. */
+const WB = '@WB@';
+const RL = '@RL@';
+const CARRIED = '@CARRIED@';
 
 /** Set by a block that throws: instructions executed including the faulting one, and its index. */
 export const BLOCK_FAULT = { n: 0, i: 0 };
@@ -209,19 +234,48 @@ function trunc(sz: number, x: string): string {
 class Gen {
   private readonly out: string[] = [];
   private readonly vars = new Set<string>(['ea', 'sp', 'k']);
-  /** Fault point -> instruction index, and the catch clause's per-point flag stores. */
+  /**
+   * Fault point -> instruction index in `insts`, instructions of its basic block before it, and
+   * the catch clause's per-point flag stores.
+   */
   readonly fpInst: number[] = [];
+  readonly fpCount: number[] = [];
   private readonly fpStores: string[] = [];
   p: Producer | null = null;
+  /** Current instruction (index in `insts`) and the first one of its basic block. */
   idx = 0;
+  private bbStart = 0;
+  private bbEnd = 0;
   private tmp = 0;
+  /** Guest registers held in JS locals (L<r>/H<r>) for the whole block. */
+  private readonly regs = new Set<number>();
+  /** Fault points inside a handler call: the handler owns CpuState then, so no write-back. */
+  private readonly fpHandler: boolean[] = [];
+  /**
+   * Flags are carried from one basic block of the region to the next without being stored: the
+   * local `pf` names the producer (1-based index here) whose variables hold them, 0 meaning that
+   * CpuState is current. They are stored only where something could observe them before the
+   * next block overwrites them (a fault, an exit, a handler or a flag reader); headZone is true
+   * while the current basic block has neither produced nor stored flags.
+   */
+  private readonly carried: Producer[] = [];
+  private headZone = true;
 
   constructor(
     private readonly insts: Inst[],
-    private readonly loops: boolean,
-    private readonly headNeedsFlags: boolean,
+    /** Basic block starting at an address -> its index, and each block's [start, end) in insts. */
+    private readonly bbAt: Map<number, number>,
+    private readonly bbRange: [number, number][],
     private readonly outLive: boolean[],
   ) {}
+
+  /** Starts basic block j of the region. */
+  startBB(j: number, multi: boolean): void {
+    [this.bbStart, this.bbEnd] = this.bbRange[j]!;
+    this.p = null;
+    this.headZone = true;
+    if (multi) this.emit(`case ${j}:`);
+  }
 
   v(prefix: string): string {
     const n = `${prefix}${this.tmp++}`;
@@ -233,31 +287,57 @@ class Gen {
     this.out.push(s);
   }
 
+  lo(r: number): string {
+    this.regs.add(r);
+    return `L${r}`;
+  }
+
+  hi(r: number): string {
+    this.regs.add(r);
+    return `H${r}`;
+  }
+
+  /** Statement storing the flags still pending here (see `carried`). */
+  pending(): string {
+    if (this.p !== null) return storeFlags(this.p);
+    return this.headZone ? CARRIED : '';
+  }
+
   /** Marks a point where the next statement may throw. */
-  fault(): void {
+  fault(handler = false): void {
     const k = this.fpInst.length;
+    if (this.p !== null) this.headZone = false;
     this.fpInst.push(this.idx);
-    this.fpStores.push(this.p === null ? '' : storeFlags(this.p));
+    this.fpCount.push(this.idx - this.bbStart);
+    this.fpStores.push(this.pending());
+    this.fpHandler.push(handler);
     this.emit(`k = ${k};`);
   }
 
+  /** Puts the pending flags into CpuState (before a handler or a reader of CpuState's flags). */
   flush(): void {
     if (this.p !== null) {
       this.emit(storeFlags(this.p));
       this.p = null;
-    }
+    } else if (this.headZone) this.emit(`${CARRIED} pf = 0;`);
+    this.headZone = false;
   }
 
   /** Leave the block with rip = `rip`, after `count` instructions of this pass. */
   exit(rip: string, count: number): void {
-    this.emit(`${storeFlags(this.p)} c.rip = ${rip}; return ex + ${count};`);
+    this.emit(`${this.pending()} ${WB} c.rip = ${rip}; return ex + ${count};`);
+  }
+
+  /** Leave after a handler that set rip itself. */
+  leave(count: number): void {
+    this.emit(`${this.pending()} ${WB} return ex + ${count};`);
   }
 
   /** After a store: if it emptied this page's code cache, stop before the next instruction. */
   smcCheck(): void {
     const i = this.insts[this.idx]!;
-    if (this.idx === this.insts.length - 1) return;
-    this.emit(`if (arr.length === 0) { ${storeFlags(this.p)} c.rip = ${i.next}; return ex + ${this.idx + 1}; }`);
+    if (this.idx === this.bbEnd - 1) return;
+    this.emit(`if (arr.length === 0) { ${this.pending()} ${WB} c.rip = ${i.next}; return ex + ${this.idx - this.bbStart + 1}; }`);
   }
 
   // ---- operands ----
@@ -266,18 +346,18 @@ class Gen {
   addr(i: Inst): void {
     this.fault();
     if (i.seg !== 0 || i.a32) {
-      this.emit(`ea = E.ea(c, I[${this.idx}]);`);
+      this.emit(`${WB} ea = E.ea(c, I[${this.idx}]);`);
       return;
     }
     let lo = `${i.dispLo >>> 0}`;
     let hi = `${i.dispHi | 0}`;
     if (i.base >= 0) {
-      lo += ` + (L[${i.base}] >>> 0)`;
-      hi += ` + H[${i.base}]`;
+      lo += ` + (${this.lo(i.base)} >>> 0)`;
+      hi += ` + ${this.hi(i.base)}`;
     }
     if (i.index >= 0) {
-      lo += i.scale === 1 ? ` + (L[${i.index}] >>> 0)` : ` + (L[${i.index}] >>> 0) * ${i.scale}`;
-      hi += i.scale === 1 ? ` + H[${i.index}]` : ` + H[${i.index}] * ${i.scale}`;
+      lo += i.scale === 1 ? ` + (${this.lo(i.index)} >>> 0)` : ` + (${this.lo(i.index)} >>> 0) * ${i.scale}`;
+      hi += i.scale === 1 ? ` + ${this.hi(i.index)}` : ` + ${this.hi(i.index)} * ${i.scale}`;
     }
     if (i.base < 0 && i.index < 0) {
       this.emit(`ea = ${i.dispHi * 4294967296 + (i.dispLo >>> 0)};`);
@@ -289,16 +369,16 @@ class Gen {
 
   /** Reads a register of size 1/2/4 (int32 for 4, zero-extended otherwise). */
   reg(sz: number, r: number): string {
-    if (sz === 4) return `L[${r}]`;
-    if (sz === 2) return `(L[${r}] & 0xffff)`;
-    return r < 16 ? `(L[${r}] & 0xff)` : `((L[${r - 16}] >> 8) & 0xff)`;
+    if (sz === 4) return `${this.lo(r)}`;
+    if (sz === 2) return `(${this.lo(r)} & 0xffff)`;
+    return r < 16 ? `(${this.lo(r)} & 0xff)` : `((${this.lo(r - 16)} >> 8) & 0xff)`;
   }
 
   setReg(sz: number, r: number, v: string): void {
-    if (sz === 4) this.emit(`L[${r}] = ${v}; H[${r}] = 0;`);
-    else if (sz === 2) this.emit(`L[${r}] = (L[${r}] & ~0xffff) | (${v} & 0xffff);`);
-    else if (r < 16) this.emit(`L[${r}] = (L[${r}] & ~0xff) | (${v} & 0xff);`);
-    else this.emit(`L[${r - 16}] = (L[${r - 16}] & ~0xff00) | ((${v} & 0xff) << 8);`);
+    if (sz === 4) this.emit(`${this.lo(r)} = ${v}; ${this.hi(r)} = 0;`);
+    else if (sz === 2) this.emit(`${this.lo(r)} = (${this.lo(r)} & ~0xffff) | (${v} & 0xffff);`);
+    else if (r < 16) this.emit(`${this.lo(r)} = (${this.lo(r)} & ~0xff) | (${v} & 0xff);`);
+    else this.emit(`${this.lo(r - 16)} = (${this.lo(r - 16)} & ~0xff00) | ((${v} & 0xff) << 8);`);
   }
 
   load(sz: number, dst: string, dstHi: string): void {
@@ -316,7 +396,7 @@ class Gen {
     const lo = this.v('a');
     const hi = sz === 8 ? this.v('a') : '0';
     if (i.rm >= 0) {
-      this.emit(`${lo} = ${sz === 8 ? `L[${i.rm}]` : this.reg(sz, i.rm)};${sz === 8 ? ` ${hi} = H[${i.rm}];` : ''}`);
+      this.emit(`${lo} = ${sz === 8 ? `${this.lo(i.rm)}` : this.reg(sz, i.rm)};${sz === 8 ? ` ${hi} = ${this.hi(i.rm)};` : ''}`);
     } else {
       this.addr(i);
       this.load(sz, lo, hi);
@@ -327,7 +407,7 @@ class Gen {
   /** Writes E (memory: at ea, already computed by readE or addr). */
   writeE(i: Inst, sz: number, lo: string, hi: string): void {
     if (i.rm >= 0) {
-      if (sz === 8) this.emit(`L[${i.rm}] = ${lo}; H[${i.rm}] = ${hi};`);
+      if (sz === 8) this.emit(`${this.lo(i.rm)} = ${lo}; ${this.hi(i.rm)} = ${hi};`);
       else this.setReg(sz, i.rm, lo);
     } else {
       this.fault();
@@ -347,15 +427,15 @@ class Gen {
       const [a, ah] = this.readE(i, sz);
       const r = this.v('r');
       const rh = sz === 8 ? this.v('r') : '0';
-      const b = fn === testEI ? hex(i.imm) : sz === 8 ? `L[${i.reg}]` : this.reg(sz, i.reg);
-      const bh = fn === testEI ? hex(i.immHi) : `H[${i.reg}]`;
+      const b = fn === testEI ? hex(i.imm) : sz === 8 ? `${this.lo(i.reg)}` : this.reg(sz, i.reg);
+      const bh = fn === testEI ? hex(i.immHi) : `${this.hi(i.reg)}`;
       this.emit(`${r} = ${a} & ${b};${sz === 8 ? ` ${rh} = ${ah} & ${bh};` : ''}`);
       this.p = { op: F_LOGIC, sz, a, b: '0', r, ah, bh: '0', rh, cin: '0', replay: '' };
       return;
     }
     if (fn === movRI64 || (fn === movEI && i.rm >= 0 && sz >= 4)) {
-      if (sz === 8) this.emit(`L[${i.rm}] = ${hex(i.imm)}; H[${i.rm}] = ${hex(i.immHi)};`);
-      else this.emit(`L[${i.rm}] = ${hex(i.imm)}; H[${i.rm}] = 0;`);
+      if (sz === 8) this.emit(`${this.lo(i.rm)} = ${hex(i.imm)}; ${this.hi(i.rm)} = ${hex(i.immHi)};`);
+      else this.emit(`${this.lo(i.rm)} = ${hex(i.imm)}; ${this.hi(i.rm)} = 0;`);
       return;
     }
     if (fn === movEI && i.rm < 0) {
@@ -366,21 +446,21 @@ class Gen {
       return;
     }
     if (fn === movEG && (sz !== 1 || i.reg < 16)) {
-      const v = sz === 8 ? `L[${i.reg}]` : this.reg(sz, i.reg);
+      const v = sz === 8 ? `${this.lo(i.reg)}` : this.reg(sz, i.reg);
       if (i.rm >= 0) {
-        if (sz === 8) this.emit(`L[${i.rm}] = L[${i.reg}]; H[${i.rm}] = H[${i.reg}];`);
+        if (sz === 8) this.emit(`${this.lo(i.rm)} = ${this.lo(i.reg)}; ${this.hi(i.rm)} = ${this.hi(i.reg)};`);
         else this.setReg(sz, i.rm, v);
       } else {
         this.addr(i);
         this.fault();
-        this.store(sz, v, `H[${i.reg}]`);
+        this.store(sz, v, `${this.hi(i.reg)}`);
         this.smcCheck();
       }
       return;
     }
     if (fn === movGE) {
       if (i.rm >= 0) {
-        if (sz === 8) this.emit(`L[${i.reg}] = L[${i.rm}]; H[${i.reg}] = H[${i.rm}];`);
+        if (sz === 8) this.emit(`${this.lo(i.reg)} = ${this.lo(i.rm)}; ${this.hi(i.reg)} = ${this.hi(i.rm)};`);
         else {
           const t = this.v('t');
           this.emit(`${t} = ${this.reg(sz, i.rm)};`);
@@ -389,7 +469,7 @@ class Gen {
         return;
       }
       const [a, ah] = this.readE(i, sz);
-      if (sz === 8) this.emit(`L[${i.reg}] = ${a}; H[${i.reg}] = ${ah};`);
+      if (sz === 8) this.emit(`${this.lo(i.reg)} = ${a}; ${this.hi(i.reg)} = ${ah};`);
       else this.setReg(sz, i.reg, a);
       return;
     }
@@ -397,7 +477,7 @@ class Gen {
       const [raw] = this.readE(i, i.op);
       let v = raw;
       if (fn === movsx) v = i.op === 1 ? `((${raw} << 24) >> 24)` : i.op === 2 ? `((${raw} << 16) >> 16)` : raw;
-      if (sz === 8) this.emit(`L[${i.reg}] = ${v}; H[${i.reg}] = ${fn === movsx ? `${v} >> 31` : '0'};`);
+      if (sz === 8) this.emit(`${this.lo(i.reg)} = ${v}; ${this.hi(i.reg)} = ${fn === movsx ? `${v} >> 31` : '0'};`);
       else this.setReg(sz, i.reg, v);
       return;
     }
@@ -405,31 +485,32 @@ class Gen {
       let lo = `${i.dispLo >>> 0}`;
       let hi = `${i.dispHi | 0}`;
       if (i.base >= 0) {
-        lo += ` + (L[${i.base}] >>> 0)`;
-        hi += ` + H[${i.base}]`;
+        lo += ` + (${this.lo(i.base)} >>> 0)`;
+        hi += ` + ${this.hi(i.base)}`;
       }
       if (i.index >= 0) {
-        lo += ` + (L[${i.index}] >>> 0) * ${i.scale}`;
-        hi += ` + H[${i.index}] * ${i.scale}`;
+        lo += ` + (${this.lo(i.index)} >>> 0) * ${i.scale}`;
+        hi += ` + ${this.hi(i.index)} * ${i.scale}`;
       }
-      if (sz === 4) this.emit(`L[${i.reg}] = ${lo}; H[${i.reg}] = 0;`);
-      else this.emit(`{ const lo = ${lo}; const l = lo >>> 0; H[${i.reg}] = (${hi} + (lo - l) / 4294967296) | 0; L[${i.reg}] = l; }`);
+      // Register locals must hold int32s, as the Int32Array they stand for would.
+      if (sz === 4) this.emit(`${this.lo(i.reg)} = (${lo}) | 0; ${this.hi(i.reg)} = 0;`);
+      else this.emit(`{ const lo = ${lo}; const l = lo >>> 0; ${this.hi(i.reg)} = (${hi} + (lo - l) / 4294967296) | 0; ${this.lo(i.reg)} = l | 0; }`);
       return;
     }
     if ((fn === incE || fn === decE || fn === negE || fn === notE) && (sz !== 1 || i.rm < 16)) return this.unary(i, sz);
     if (fn === shiftEI && (i.op === 4 || i.op === 5 || i.op === 7) && i.rm >= 0 && sz >= 4) return this.shiftImm(i, sz);
     if ((fn === imulGE || fn === imulGEI) && sz >= 4) return this.imul(i, sz);
     if (fn === pushR || fn === pushI) {
-      const lo = fn === pushR ? `L[${i.rm}]` : hex(i.imm);
-      const hi = fn === pushR ? `H[${i.rm}]` : hex(i.immHi);
+      const lo = fn === pushR ? `${this.lo(i.rm)}` : hex(i.imm);
+      const hi = fn === pushR ? `${this.hi(i.rm)}` : hex(i.immHi);
       this.fault();
-      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; mem.w64(sp, ${lo}, ${hi}); L[4] = sp | 0; H[4] = Math.floor(sp / 4294967296);`);
+      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0) - 8; mem.w64(sp, ${lo}, ${hi}); ${this.lo(4)} = sp | 0; ${this.hi(4)} = Math.floor(sp / 4294967296);`);
       this.smcCheck();
       return;
     }
     if (fn === popR) {
       this.fault();
-      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; L[4] = (sp + 8) | 0; H[4] = Math.floor((sp + 8) / 4294967296); L[${i.rm}] = lo; H[${i.rm}] = hi; }`);
+      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; ${this.lo(4)} = (sp + 8) | 0; ${this.hi(4)} = Math.floor((sp + 8) / 4294967296); ${this.lo(i.rm)} = lo; ${this.hi(i.rm)} = hi; }`);
       return;
     }
     if (fn === setcc || fn === cmovcc) {
@@ -448,17 +529,18 @@ class Gen {
         return;
       }
       const [a, ah] = this.readE(i, sz);
-      if (sz === 8) this.emit(`if (${t}) { L[${i.reg}] = ${a}; H[${i.reg}] = ${ah}; }`);
-      else if (sz === 4) this.emit(`if (${t}) L[${i.reg}] = ${a}; H[${i.reg}] = 0;`);
-      else this.emit(`if (${t}) L[${i.reg}] = (L[${i.reg}] & ~0xffff) | (${a} & 0xffff);`);
+      if (sz === 8) this.emit(`if (${t}) { ${this.lo(i.reg)} = ${a}; ${this.hi(i.reg)} = ${ah}; }`);
+      else if (sz === 4) this.emit(`if (${t}) ${this.lo(i.reg)} = ${a}; ${this.hi(i.reg)} = 0;`);
+      else this.emit(`if (${t}) ${this.lo(i.reg)} = (${this.lo(i.reg)} & ~0xffff) | (${a} & 0xffff);`);
       return;
     }
     if (fn === nop) return;
     // Anything else: its own handler.
     if (!FLAG_NEUTRAL.has(fn)) this.flush();
-    this.fault();
+    this.emit(WB);
+    this.fault(true);
     if (last) this.emit(`c.rip = ${i.next};`);
-    this.emit(`I[${this.idx}].fn(c, I[${this.idx}]);`);
+    this.emit(`I[${this.idx}].fn(c, I[${this.idx}]); ${RL}`);
     if (!last) this.smcCheck();
   }
 
@@ -474,7 +556,7 @@ class Gen {
     } else if (sz === 8) {
       g = this.v('g');
       gh = this.v('g');
-      this.emit(`${g} = L[${i.reg}]; ${gh} = H[${i.reg}];`);
+      this.emit(`${g} = ${this.lo(i.reg)}; ${gh} = ${this.hi(i.reg)};`);
     } else {
       g = this.v('g');
       this.emit(`${g} = ${this.reg(sz, i.reg)};`);
@@ -521,14 +603,17 @@ class Gen {
     this.p = { op: fop, sz, a, b, r, ah, bh, rh, cin: '0', replay: '' };
     if (op === 7) return;
     if (gDest) {
-      if (sz === 8) this.emit(`L[${i.reg}] = ${r}; H[${i.reg}] = ${rh};`);
+      if (sz === 8) this.emit(`${this.lo(i.reg)} = ${r}; ${this.hi(i.reg)} = ${rh};`);
       else this.setReg(sz, i.reg, r);
     } else this.writeE(i, sz, r, rh);
   }
 
   private cfNow(): string {
     const p = this.p;
-    if (p === null) return 'E.getCF(c)';
+    if (p === null) {
+      this.flush();
+      return 'E.getCF(c)';
+    }
     if (p.op === -1 || p.op === F_IMUL64) {
       this.flush();
       return 'E.getCF(c)';
@@ -570,27 +655,27 @@ class Gen {
     const n = i.imm & (sz === 8 ? 63 : 31);
     const d = i.rm;
     if (n === 0) {
-      if (sz === 4) this.emit(`H[${d}] = 0;`);
+      if (sz === 4) this.emit(`${this.hi(d)} = 0;`);
       return;
     }
     const a = this.v('a');
     const ah = this.v('a');
-    this.emit(`${a} = L[${d}]; ${ah} = H[${d}];`);
+    this.emit(`${a} = ${this.lo(d)}; ${ah} = ${this.hi(d)};`);
     const op = i.op;
     if (sz === 4) {
       const e = op === 4 ? `${a} << ${n}` : op === 5 ? `(${a} >>> ${n}) | 0` : `${a} >> ${n}`;
-      this.emit(`L[${d}] = ${e}; H[${d}] = 0;`);
+      this.emit(`${this.lo(d)} = ${e}; ${this.hi(d)} = 0;`);
       this.p = { op: -1, sz, a, b: '0', r: '0', ah, bh: '0', rh: '0', cin: '0', replay: `E.shift(c, ${op}, 4, ${a}, ${n});` };
       return;
     }
     if (op === 4) {
-      if (n < 32) this.emit(`H[${d}] = (${ah} << ${n}) | (${a} >>> ${32 - n}); L[${d}] = ${a} << ${n};`);
-      else this.emit(`H[${d}] = ${a} << ${n - 32}; L[${d}] = 0;`);
+      if (n < 32) this.emit(`${this.hi(d)} = (${ah} << ${n}) | (${a} >>> ${32 - n}); ${this.lo(d)} = ${a} << ${n};`);
+      else this.emit(`${this.hi(d)} = ${a} << ${n - 32}; ${this.lo(d)} = 0;`);
     } else if (op === 5) {
-      if (n < 32) this.emit(`L[${d}] = (${a} >>> ${n}) | (${ah} << ${32 - n}); H[${d}] = (${ah} >>> ${n}) | 0;`);
-      else this.emit(`L[${d}] = (${ah} >>> ${n - 32}) | 0; H[${d}] = 0;`);
-    } else if (n < 32) this.emit(`L[${d}] = (${a} >>> ${n}) | (${ah} << ${32 - n}); H[${d}] = ${ah} >> ${n};`);
-    else this.emit(`L[${d}] = ${ah} >> ${n - 32}; H[${d}] = ${ah} >> 31;`);
+      if (n < 32) this.emit(`${this.lo(d)} = (${a} >>> ${n}) | (${ah} << ${32 - n}); ${this.hi(d)} = (${ah} >>> ${n}) | 0;`);
+      else this.emit(`${this.lo(d)} = (${ah} >>> ${n - 32}) | 0; ${this.hi(d)} = 0;`);
+    } else if (n < 32) this.emit(`${this.lo(d)} = (${a} >>> ${n}) | (${ah} << ${32 - n}); ${this.hi(d)} = ${ah} >> ${n};`);
+    else this.emit(`${this.lo(d)} = ${ah} >> ${n - 32}; ${this.hi(d)} = ${ah} >> 31;`);
     this.p = { op: -1, sz, a, b: '0', r: '0', ah, bh: '0', rh: '0', cin: '0', replay: `E.shift64(c, ${op}, ${a}, ${ah}, ${n});` };
   }
 
@@ -599,23 +684,23 @@ class Gen {
     const b = this.v('b');
     const bh = this.v('b');
     if (i.fn === imulGEI) this.emit(`${b} = ${hex(i.imm)}; ${bh} = ${hex(i.immHi)};`);
-    else this.emit(`${b} = L[${i.reg}]; ${bh} = H[${i.reg}];`);
+    else this.emit(`${b} = ${this.lo(i.reg)}; ${bh} = ${this.hi(i.reg)};`);
     if (sz === 4) {
-      this.emit(`L[${i.reg}] = Math.imul(${a}, ${b}); H[${i.reg}] = 0;`);
+      this.emit(`${this.lo(i.reg)} = Math.imul(${a}, ${b}); ${this.hi(i.reg)} = 0;`);
       this.p = { op: -1, sz, a, b, r: '0', ah, bh, rh: '0', cin: '0', replay: `E.imulTrunc(c, 4, ${a}, ${b});` };
       return;
     }
     const r = this.v('r');
     const rh = this.v('r');
-    this.emit(`E.mul64lo(c, ${a}, ${ah}, ${b}, ${bh}); ${r} = c.rl; ${rh} = c.rh; L[${i.reg}] = ${r}; H[${i.reg}] = ${rh};`);
+    this.emit(`E.mul64lo(c, ${a}, ${ah}, ${b}, ${bh}); ${r} = c.rl; ${rh} = c.rh; ${this.lo(i.reg)} = ${r}; ${this.hi(i.reg)} = ${rh};`);
     this.p = { op: F_IMUL64, sz: 8, a, b, r, ah, bh, rh, cin: '0', replay: '' };
   }
 
   /** The block's last instruction when it is a branch handled inline; false if it is not one. */
-  branch(i: Inst, head: number, n: number): boolean {
+  branch(i: Inst, n: number): boolean {
     const fn = i.fn;
     if (fn === jmpRel) {
-      if (this.loops && i.target === head) this.loopBack(n);
+      this.goTo(i.target, n);
       this.exit(`${i.target}`, n);
       return true;
     }
@@ -626,50 +711,77 @@ class Gen {
         t = `E.cond(c, ${i.op})`;
       }
       this.emit(`if (${t}) {`);
-      if (this.loops && i.target === head) this.loopBack(n);
+      this.goTo(i.target, n);
       this.exit(`${i.target}`, n);
       this.emit('}');
+      this.goTo(i.next, n);
       this.exit(`${i.next}`, n);
       return true;
     }
     if (fn === callRel) {
       this.fault();
       const ret = i.next;
-      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; mem.w64(sp, ${ret | 0}, ${Math.floor(ret / 4294967296)}); L[4] = sp | 0; H[4] = Math.floor(sp / 4294967296);`);
+      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0) - 8; mem.w64(sp, ${ret | 0}, ${Math.floor(ret / 4294967296)}); ${this.lo(4)} = sp | 0; ${this.hi(4)} = Math.floor(sp / 4294967296);`);
       this.exit(`${i.target}`, n);
       return true;
     }
     if (fn === ret) {
       this.fault();
-      this.emit(`sp = H[4] * 4294967296 + (L[4] >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; L[4] = (sp + 8) | 0; H[4] = Math.floor((sp + 8) / 4294967296);`);
-      this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + (lo >>> 0)); ${storeFlags(this.p)} c.rip = hi * 4294967296 + (lo >>> 0); }`);
-      this.emit(`return ex + ${n};`);
+      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; ${this.lo(4)} = (sp + 8) | 0; ${this.hi(4)} = Math.floor((sp + 8) / 4294967296);`);
+      this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + (lo >>> 0)); c.rip = hi * 4294967296 + (lo >>> 0); }`);
+      this.leave(n);
       return true;
     }
     return false;
   }
 
-  private loopBack(n: number): void {
-    this.emit(`ex += ${n}; if (ex + ${n} <= budget) { ${this.headNeedsFlags ? storeFlags(this.p) : ''} continue; } ex -= ${n};`);
+  /**
+   * Continue at `target` inside the region when it is one of its blocks and the budget covers
+   * that whole block; otherwise fall through to the exit the caller emits next.
+   */
+  private goTo(target: number, n: number): void {
+    const t = this.bbAt.get(target);
+    if (t === undefined) return;
+    const [from, to] = this.bbRange[t]!;
+    let carry = '';
+    if (this.p !== null) {
+      let id = this.carried.indexOf(this.p);
+      if (id < 0) id = this.carried.push(this.p) - 1;
+      carry = `pf = ${id + 1};`;
+    }
+    const jump = this.bbRange.length === 1 ? 'continue;' : `pc = ${t}; continue;`;
+    this.emit(`ex += ${n}; if (ex + ${to - from} <= budget) { ${carry} ${jump} } ex -= ${n};`);
   }
 
   source(): string {
+    const regs = [...this.regs].sort((a, b) => a - b);
+    const written = regs.filter((r) => this.out.some((l) => new RegExp(`\\b[LH]${r} = (?!=)`).test(l)));
+    const wb = written.map((r) => `L[${r}] = L${r}; H[${r}] = H${r};`).join(' ');
+    const rl = regs.map((r) => `L${r} = L[${r}]; H${r} = H[${r}];`).join(' ');
+    const carried = this.carried.length === 0 ? '' : `switch (pf) { ${this.carried.map((p, k) => `case ${k + 1}: ${storeFlags(p)} break;`).join(' ')} }`;
+    const fill = (l: string): string => l.split(WB).join(wb).split(RL).join(rl).split(CARRIED).join(carried);
     const stores = this.fpStores
-      .map((s, k) => (s === '' ? '' : `case ${k}: ${s} break;`))
+      .map((s, k) => (s === '' ? '' : `case ${k}: ${fill(s)} break;`))
       .filter((s) => s !== '')
       .join('\n');
+    const noWb = this.fpHandler.map((h) => (h ? 1 : 0));
+    const multi = this.bbRange.length > 1;
     return [
       'return function block(c, budget) {',
       'const L = c.L, H = c.H, mem = c.mem;',
-      `let ex = 0, ${[...this.vars].join(', ')};`,
+      `let ex = 0, pc = 0, pf = 0, ${[...this.vars].join(', ')};`,
+      regs.length === 0 ? '' : `let ${regs.map((r) => `L${r} = L[${r}], H${r} = H[${r}]`).join(', ')};`,
       'k = 0;',
       'try {',
       'for (;;) {',
-      ...this.out,
+      multi ? 'switch (pc) {' : '',
+      ...this.out.map(fill),
+      multi ? '}' : '',
       '}',
       '} catch (e) {',
       stores === '' ? '' : `switch (k) {\n${stores}\n}`,
-      'E.BLOCK_FAULT.n = ex + FP[k] + 1; E.BLOCK_FAULT.i = FP[k];',
+      wb === '' ? '' : noWb.includes(1) ? `if (${JSON.stringify(noWb)}[k] === 0) { ${wb} }` : wb,
+      'E.BLOCK_FAULT.n = ex + FPC[k] + 1; E.BLOCK_FAULT.i = FP[k];',
       'throw e;',
       '}',
       '};',
@@ -678,25 +790,6 @@ class Gen {
 }
 
 const ENV = { ea, ExecFault, cond, getCF, shift, shift64, imulTrunc, mul64lo, BLOCK_FAULT, F_NONE };
-
-/** Whether the first flag access of the loop body (from its head) may read the flags state. */
-function headReadsFlags(insts: Inst[]): boolean {
-  for (const i of insts) {
-    const fn = i.fn;
-    const mem = i.rm < 0 && (ALU_FNS.has(fn) || fn === testEG || fn === testEI || fn === incE || fn === decE || fn === negE || fn === imulGE || fn === imulGEI);
-    if (mem) return true; // may fault before it writes the flags
-    if (ALU_FNS.has(fn) && (i.op <= 1 || i.op >= 4)) return false;
-    if (fn === testEG || fn === testEI || fn === negE) return false;
-    if (fn === shiftEI && (i.op === 4 || i.op === 5 || i.op === 7) && i.rm >= 0 && i.size >= 4 && (i.imm & (i.size === 8 ? 63 : 31)) !== 0) return false;
-    if ((fn === imulGE || fn === imulGEI) && i.size >= 4) return false;
-    if (fn === movRI64 || fn === nop || fn === lea || fn === movEI || fn === movEG || fn === movGE) {
-      if (i.rm < 0) return true; // memory access: a fault point
-      continue;
-    }
-    return true;
-  }
-  return true;
-}
 
 /**
  * For each instruction, whether the flags it leaves may be observed: by a later reader, a handler,
@@ -725,46 +818,88 @@ function flagsLiveAfter(insts: Inst[]): boolean[] {
   return out;
 }
 
-/**
- * Builds the block starting at `head` (an Inst cached in page array `arr` at page `base`).
- * `isTrap` tells addresses that must stay out of blocks. Returns NO_BLOCK if not worth it.
- */
-export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Block {
+/** The straight-line run from `head` up to and including its first branch or handler exit. */
+function scanRun(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Inst[] {
   const insts: Inst[] = [head];
   let i = head;
   for (;;) {
     if (!STRAIGHT.has(i.fn)) break; // branch or unknown handler: it ends the block
     if (insts.length >= MAX_INSNS) break;
-    const a = i.next;
-    const off = a - base;
-    if (off >= 4096 || isTrap(a)) break;
-    let n = arr[off];
-    if (n === undefined) {
-      try {
-        n = decode(mem, a);
-      } catch {
-        break;
-      }
-      if (n.next - base > 4096) break; // straddles the page end: leave it to the interpreter
-      arr[off] = n;
-    }
+    const n = instAt(mem, arr, base, i.next, isTrap);
+    if (n === undefined) break;
     insts.push(n);
     i = n;
   }
-  if (insts.length < 2) return NO_BLOCK;
-  const last = insts[insts.length - 1]!;
-  const loops = (last.fn === jcc || last.fn === jmpRel) && last.target === head.addr;
-  const g = new Gen(insts, loops, loops && headReadsFlags(insts), flagsLiveAfter(insts));
-  const n = insts.length;
-  for (let k = 0; k < n; k++) {
-    g.idx = k;
-    const inst = insts[k]!;
-    if (k === n - 1 && g.branch(inst, head.addr, n)) break;
-    g.inst(inst, k === n - 1);
-    if (k === n - 1 && STRAIGHT.has(inst.fn)) g.exit(`${inst.next}`, n);
-    else if (k === n - 1) g.emit(`${storeFlags(g.p)} return ex + ${n};`);
+  return insts;
+}
+
+/** The decoded instruction at `a` if it may join a block of this page. */
+function instAt(mem: Memory, arr: (Inst | undefined)[], base: number, a: number, isTrap: (a: number) => boolean): Inst | undefined {
+  const off = a - base;
+  if (off < 0 || off >= 4096 || isTrap(a)) return undefined;
+  let n = arr[off];
+  if (n === undefined) {
+    try {
+      n = decode(mem, a);
+    } catch {
+      return undefined;
+    }
+    if (n.next - base > 4096) return undefined; // straddles the page end: leave it to the interpreter
+    arr[off] = n;
+  }
+  return n;
+}
+
+/**
+ * Builds the region starting at `head` (an Inst cached in page array `arr` at page `base`): its
+ * basic block and those reachable from it by direct jumps within the page, up to MAX_BBS blocks.
+ * `isTrap` tells addresses that must stay out of blocks. Returns NO_BLOCK if not worth it.
+ */
+export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Block {
+  const runs: Inst[][] = [];
+  const bbAt = new Map<number, number>();
+  const queue: Inst[] = [head];
+  let total = 0;
+  while (queue.length > 0 && runs.length < MAX_BBS && total < MAX_REGION) {
+    const h = queue.shift()!;
+    if (bbAt.has(h.addr)) continue;
+    const run = scanRun(mem, arr, base, h, isTrap);
+    bbAt.set(h.addr, runs.length);
+    runs.push(run);
+    total += run.length;
+    const last = run[run.length - 1]!;
+    const succ = last.fn === jcc ? [last.target, last.next] : last.fn === jmpRel ? [last.target] : [];
+    for (const a of succ) {
+      if (bbAt.has(a)) continue;
+      const n = instAt(mem, arr, base, a, isTrap);
+      if (n !== undefined) queue.push(n);
+    }
+  }
+  if (total < 2) return NO_BLOCK;
+  const insts: Inst[] = [];
+  const ranges: [number, number][] = [];
+  const live: boolean[] = [];
+  for (const run of runs) {
+    ranges.push([insts.length, insts.length + run.length]);
+    insts.push(...run);
+    live.push(...flagsLiveAfter(run));
+  }
+  const g = new Gen(insts, bbAt, ranges, live);
+  for (let j = 0; j < runs.length; j++) {
+    g.startBB(j, runs.length > 1);
+    const [from, to] = ranges[j]!;
+    const n = to - from;
+    for (let k = from; k < to; k++) {
+      g.idx = k;
+      const inst = insts[k]!;
+      const last = k === to - 1;
+      if (last && g.branch(inst, n)) break;
+      g.inst(inst, last);
+      if (last && STRAIGHT.has(inst.fn)) g.exit(`${inst.next}`, n);
+      else if (last) g.leave(n);
+    }
   }
   const src = g.source();
-  const factory = new Function('E', 'I', 'FP', 'arr', src) as (e: typeof ENV, i: Inst[], fp: number[], arr: unknown[]) => BlockFn;
-  return new Block(n, factory(ENV, insts, g.fpInst, arr), insts);
+  const factory = new Function('E', 'I', 'FP', 'FPC', 'arr', src) as (e: typeof ENV, i: Inst[], fp: number[], fpc: number[], arr: unknown[]) => BlockFn;
+  return new Block(ranges[0]![1], factory(ENV, insts, g.fpInst, g.fpCount, arr), insts);
 }

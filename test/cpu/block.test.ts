@@ -2,13 +2,16 @@
 // compiled at once and with blocks off, and everything observable must agree: rax, every
 // register, rflags, memory, instruction counts, and fault reports (kind, rip, registers, executed).
 import { afterAll, describe, expect, it } from 'vitest';
-import { BLOCK_HOT, setBlockThreshold } from '../../src/cpu/block.js';
+import { BLOCK_HOT, setBlockThreshold, setRegionLimit } from '../../src/cpu/block.js';
 import { getFlags } from '../../src/cpu/flags.js';
 import { CpuFault } from '../../src/cpu/types.js';
 import { machine, DATA_BASE } from './asm.js';
 
 const saved = BLOCK_HOT;
-afterAll(() => setBlockThreshold(saved === Infinity ? 0 : saved));
+afterAll(() => {
+  setBlockThreshold(saved === Infinity ? 0 : saved);
+  setRegionLimit(1);
+});
 
 interface Outcome {
   rax?: bigint;
@@ -45,11 +48,19 @@ function runOnce(src: string, fn: string, args: bigint[], hot: number, budget?: 
   return out;
 }
 
-/** Runs with blocks compiled immediately and with blocks off; both must agree. */
+/**
+ * Runs with blocks compiled immediately (one basic block per function, and regions of up to 16)
+ * and with blocks off; all must agree.
+ */
 function same(src: string, fn: string, args: bigint[] = [], budget?: number): Outcome[] {
-  const jit = runOnce(src, fn, args, 1, budget);
   const interp = runOnce(src, fn, args, 0, budget);
-  expect(jit).toEqual(interp);
+  let jit: Outcome[] = [];
+  for (const region of [1, 16]) {
+    setRegionLimit(region);
+    jit = runOnce(src, fn, args, 1, budget);
+    expect(jit).toEqual(interp);
+  }
+  setRegionLimit(1);
   return jit;
 }
 
@@ -233,6 +244,52 @@ describe('compiled blocks agree with the interpreter', () => {
          inc %rcx
          add $-1, %rdx
          mov (%rsi,%rcx,8), %rdi
+         jmp 1b`;
+    const r = same(src, 'f');
+    expect(r[0]!.fault?.kind).toBe('page-fault');
+  });
+
+  it('lea results that wrap 32 bits are used in the same block as the registers they land in', () => {
+    // A register held in a JS local must carry the int32 the Int32Array would have stored.
+    same(
+      `f: push %rbx
+          movabs $0x100000000, %rax
+          mov $0xfffffff0, %esi
+          xor %edx, %edx
+          mov $50, %ecx
+       1: lea -1(%rax), %r9
+          inc %r9
+          add %r9, %rdx
+          lea -7(%rsi), %r10d
+          cmp $-6, %r10d
+          setl %bl
+          movzbl %bl, %ebx
+          add %rbx, %rdx
+          lea 0x7ffffff0(%rsi,%rsi), %r11d
+          cmp %r11d, %esi
+          setg %bl
+          add %rbx, %rdx
+          dec %ecx
+          jnz 1b
+          mov %rdx, %rax
+          pop %rbx
+          ret`,
+      'f',
+    );
+  });
+
+  it('a string instruction that faults part-way inside a block keeps the registers it advanced', () => {
+    // rep movsb runs through its own handler, which moves rsi/rdi/rcx byte by byte; the block
+    // must not overwrite that progress with its own copies of those registers.
+    const src = `
+      f: movabs $${D}, %rsi
+         xor %eax, %eax
+      1: lea 0xff00(%rsi), %rsi
+         mov %rsi, %rdi
+         add $-0x7f00, %rdi
+         mov $0x200, %ecx
+         inc %eax
+         rep movsb
          jmp 1b`;
     const r = same(src, 'f');
     expect(r[0]!.fault?.kind).toBe('page-fault');

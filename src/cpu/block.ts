@@ -51,10 +51,11 @@ export let BLOCK_HOT = 32;
 const MAX_INSNS = 64;
 /**
  * Most basic blocks, and instructions, in one compiled region. Regions of several blocks (loops
- * whose body branches) work and are tested, but measured slower (bench/cpu-mips.mjs: sort 183 ->
- * 94 MIPS, matmul 292 -> 133 at 16 blocks): the large functions take V8 far longer to optimize,
- * and every producer variable the catch clause reads stays live across the whole region. So a
- * region is one basic block until that is solved.
+ * whose body branches) work and are tested, but did not pay off in bench/cpu-mips.mjs (best of
+ * 6, 2026-11-30): at 4 blocks sort gained 0-12 % while sieve and matmul were sometimes 2x
+ * slower. Suspects: the large functions take V8 longer to optimize, and every producer variable
+ * the catch clause reads stays live across the whole region. So a region is one basic block
+ * until that is understood.
  */
 let MAX_BBS = 1;
 const MAX_REGION = 256;

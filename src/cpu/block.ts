@@ -234,7 +234,7 @@ function trunc(sz: number, x: string): string {
 
 class Gen {
   private readonly out: string[] = [];
-  private readonly vars = new Set<string>(['ea', 'sp', 'k']);
+  private readonly vars = new Set<string>(['ea', 'eh', 'el', 'k']);
   /**
    * Fault point -> instruction index in `insts`, instructions of its basic block before it, and
    * the catch clause's per-point flag stores.
@@ -343,11 +343,14 @@ class Gen {
 
   // ---- operands ----
 
-  /** Effective address of i into `ea` (inline for the plain forms). */
+  /**
+   * Effective address of i into `eh`/`el`, its high and low halves as int32s (the memory
+   * accessors' *x forms take those); inline for the plain forms.
+   */
   addr(i: Inst): void {
     this.fault();
     if (i.seg !== 0 || i.a32) {
-      this.emit(`${WB} ea = E.ea(c, I[${this.idx}]);`);
+      this.emit(`${WB} ea = E.ea(c, I[${this.idx}]); el = ea | 0; eh = Math.floor(ea / 4294967296);`);
       return;
     }
     let lo = `${i.dispLo >>> 0}`;
@@ -361,11 +364,11 @@ class Gen {
       hi += i.scale === 1 ? ` + ${this.hi(i.index)}` : ` + ${this.hi(i.index)} * ${i.scale}`;
     }
     if (i.base < 0 && i.index < 0) {
-      this.emit(`ea = ${i.dispHi * 4294967296 + (i.dispLo >>> 0)};`);
+      this.emit(`eh = ${i.dispHi | 0}; el = ${i.dispLo | 0};`);
       return;
     }
-    this.emit(`{ const lo = ${lo}; const l = lo >>> 0; const hi = (${hi} + (lo - l) / 4294967296) | 0;`);
-    this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + l); ea = hi * 4294967296 + l; }`);
+    this.emit(`{ const lo = ${lo}; el = lo | 0; eh = (${hi} + (lo - (lo >>> 0)) / 4294967296) | 0; }`);
+    this.emit(`if (eh > 32767 || eh < -32768) throw new E.ExecFault('general-protection', eh * 4294967296 + (el >>> 0));`);
   }
 
   /** Reads a register of size 1/2/4 (int32 for 4, zero-extended otherwise). */
@@ -383,13 +386,27 @@ class Gen {
   }
 
   load(sz: number, dst: string, dstHi: string): void {
-    if (sz === 8) this.emit(`${dst} = mem.r64(ea); ${dstHi} = mem.hi;`);
-    else this.emit(`${dst} = mem.r${sz * 8}(ea);`);
+    if (sz === 8) this.emit(`${dst} = mem.r64x(eh, el); ${dstHi} = mem.hi;`);
+    else this.emit(`${dst} = mem.r${sz * 8}x(eh, el);`);
   }
 
   store(sz: number, v: string, vh: string): void {
-    if (sz === 8) this.emit(`mem.w64(ea, ${v}, ${vh});`);
-    else this.emit(`mem.w${sz * 8}(ea, ${v});`);
+    if (sz === 8) this.emit(`mem.w64x(eh, el, ${v}, ${vh});`);
+    else this.emit(`mem.w${sz * 8}x(eh, el, ${v});`);
+  }
+
+  /** Statement pushing the 64-bit value lo:hi (rsp is only updated once the store succeeded). */
+  push(lo: string, hi: string): string {
+    const l4 = this.lo(4);
+    const h4 = this.hi(4);
+    return `{ const lo = (${l4} >>> 0) - 8; const l = lo | 0; const h = lo < 0 ? (${h4} - 1) | 0 : ${h4}; mem.w64x(h, l, ${lo}, ${hi}); ${l4} = l; ${h4} = h; }`;
+  }
+
+  /** Statements popping into `const lo`/`const hi` of an open `{` block (the caller closes it). */
+  pop(): string {
+    const l4 = this.lo(4);
+    const h4 = this.hi(4);
+    return `{ const lo = mem.r64x(${h4}, ${l4}); const hi = mem.hi; const n = (${l4} >>> 0) + 8; ${l4} = n | 0; ${h4} = n > 0xffffffff ? (${h4} + 1) | 0 : ${h4};`;
   }
 
   /** Reads E (register or memory, computing ea) into fresh variables [lo, hi]. */
@@ -505,13 +522,13 @@ class Gen {
       const lo = fn === pushR ? `${this.lo(i.rm)}` : hex(i.imm);
       const hi = fn === pushR ? `${this.hi(i.rm)}` : hex(i.immHi);
       this.fault();
-      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0) - 8; mem.w64(sp, ${lo}, ${hi}); ${this.lo(4)} = sp | 0; ${this.hi(4)} = Math.floor(sp / 4294967296);`);
+      this.emit(this.push(lo, hi));
       this.smcCheck();
       return;
     }
     if (fn === popR) {
       this.fault();
-      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; ${this.lo(4)} = (sp + 8) | 0; ${this.hi(4)} = Math.floor((sp + 8) / 4294967296); ${this.lo(i.rm)} = lo; ${this.hi(i.rm)} = hi; }`);
+      this.emit(`${this.pop()} ${this.lo(i.rm)} = lo; ${this.hi(i.rm)} = hi; }`);
       return;
     }
     if (fn === setcc || fn === cmovcc) {
@@ -524,7 +541,7 @@ class Gen {
         else {
           this.addr(i);
           this.fault();
-          this.emit(`mem.w8(ea, ${t} ? 1 : 0);`);
+          this.emit(`mem.w8x(eh, el, ${t} ? 1 : 0);`);
           this.smcCheck();
         }
         return;
@@ -722,13 +739,13 @@ class Gen {
     if (fn === callRel) {
       this.fault();
       const ret = i.next;
-      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0) - 8; mem.w64(sp, ${ret | 0}, ${Math.floor(ret / 4294967296)}); ${this.lo(4)} = sp | 0; ${this.hi(4)} = Math.floor(sp / 4294967296);`);
+      this.emit(this.push(`${ret | 0}`, `${Math.floor(ret / 4294967296)}`));
       this.exit(`${i.target}`, n);
       return true;
     }
     if (fn === ret) {
       this.fault();
-      this.emit(`sp = ${this.hi(4)} * 4294967296 + (${this.lo(4)} >>> 0); { const lo = mem.r64(sp); const hi = mem.hi; ${this.lo(4)} = (sp + 8) | 0; ${this.hi(4)} = Math.floor((sp + 8) / 4294967296);`);
+      this.emit(this.pop());
       this.emit(`if (hi > 32767 || hi < -32768) throw new E.ExecFault('general-protection', hi * 4294967296 + (lo >>> 0)); c.rip = hi * 4294967296 + (lo >>> 0); }`);
       this.leave(n);
       return true;

@@ -9,6 +9,8 @@ const TLB_BITS = 8;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 const CANON_LIMIT = 2 ** 47;
+/** High-half tag of an empty entry: no canonical address has it. */
+const NO_TAG = 0x40000000;
 
 export class Page {
   readonly u8: Uint8Array;
@@ -46,6 +48,12 @@ export class Memory implements AddressSpace {
   private readonly rDv: DataView[] = new Array<DataView>(TLB_SIZE);
   private readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   private readonly wDv: DataView[] = new Array<DataView>(TLB_SIZE);
+  // The same tags as int32 halves, for callers that hold an address as two int32s (compiled
+  // blocks): the hit test is then two integer compares, with no float conversion.
+  private readonly rTagL = new Int32Array(TLB_SIZE);
+  private readonly rTagH = new Int32Array(TLB_SIZE).fill(NO_TAG);
+  private readonly wTagL = new Int32Array(TLB_SIZE);
+  private readonly wTagH = new Int32Array(TLB_SIZE).fill(NO_TAG);
   /** High 32 bits of the last r64() result. */
   hi = 0;
 
@@ -183,7 +191,11 @@ export class Memory implements AddressSpace {
     const p = this.pages.get(base);
     if (p === undefined) throw new MemoryFault(numToAddr(a), write);
     const idx = (a >>> 12) & TLB_MASK;
+    const tagL = base | 0;
+    const tagH = Math.floor(base / 4294967296);
     this.rTag[idx] = base;
+    this.rTagL[idx] = tagL;
+    this.rTagH[idx] = tagH;
     this.rDv[idx] = p.dv;
     if (write) {
       if (p.code !== null) {
@@ -193,6 +205,8 @@ export class Memory implements AddressSpace {
         p.code = null;
       } else {
         this.wTag[idx] = base;
+        this.wTagL[idx] = tagL;
+        this.wTagH[idx] = tagH;
         this.wDv[idx] = p.dv;
       }
     }
@@ -210,7 +224,10 @@ export class Memory implements AddressSpace {
       // Preallocated: an array filled at scattered offsets would fall back to dictionary mode.
       p.code = new Array<unknown>(PAGE_SIZE);
       const idx = (p.base >>> 12) & TLB_MASK;
-      if (this.wTag[idx] === p.base) this.wTag[idx] = NaN;
+      if (this.wTag[idx] === p.base) {
+        this.wTag[idx] = NaN;
+        this.wTagH[idx] = NO_TAG;
+      }
     }
     return p.code;
   }
@@ -218,6 +235,8 @@ export class Memory implements AddressSpace {
   flushTlb(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
+    this.rTagH.fill(NO_TAG);
+    this.wTagH.fill(NO_TAG);
   }
 
   private checkRange(a: number, len: number, write: boolean): void {
@@ -310,5 +329,72 @@ export class Memory implements AddressSpace {
     else dv = this.pageOf(a, true).dv;
     dv.setInt32(off, lo, true);
     dv.setInt32(off + 4, hi, true);
+  }
+
+  // ---- the same, with the address as int32 halves (h: bits 63..32, l: bits 31..0) ------------
+  // A miss falls back to the number-address method, which faults or fills the TLB.
+
+  r8x(h: number, l: number): number {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.rTagH[idx] === h && this.rTagL[idx] === (l ^ off)) return this.rDv[idx].getUint8(off);
+    return this.r8(h * 4294967296 + (l >>> 0));
+  }
+
+  r16x(h: number, l: number): number {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.rTagH[idx] === h && this.rTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 2) return this.rDv[idx].getUint16(off, true);
+    return this.r16(h * 4294967296 + (l >>> 0));
+  }
+
+  r32x(h: number, l: number): number {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.rTagH[idx] === h && this.rTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 4) return this.rDv[idx].getInt32(off, true);
+    return this.r32(h * 4294967296 + (l >>> 0));
+  }
+
+  /** Low 32 bits; the high 32 bits are left in `this.hi`. */
+  r64x(h: number, l: number): number {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.rTagH[idx] === h && this.rTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 8) {
+      const dv = this.rDv[idx];
+      this.hi = dv.getInt32(off + 4, true);
+      return dv.getInt32(off, true);
+    }
+    return this.r64(h * 4294967296 + (l >>> 0));
+  }
+
+  w8x(h: number, l: number, v: number): void {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.wTagH[idx] === h && this.wTagL[idx] === (l ^ off)) this.wDv[idx].setUint8(off, v);
+    else this.w8(h * 4294967296 + (l >>> 0), v);
+  }
+
+  w16x(h: number, l: number, v: number): void {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.wTagH[idx] === h && this.wTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 2) this.wDv[idx].setUint16(off, v, true);
+    else this.w16(h * 4294967296 + (l >>> 0), v);
+  }
+
+  w32x(h: number, l: number, v: number): void {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.wTagH[idx] === h && this.wTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 4) this.wDv[idx].setInt32(off, v, true);
+    else this.w32(h * 4294967296 + (l >>> 0), v);
+  }
+
+  w64x(h: number, l: number, lo: number, hi: number): void {
+    const idx = (l >>> 12) & TLB_MASK;
+    const off = l & PAGE_MASK;
+    if (this.wTagH[idx] === h && this.wTagL[idx] === (l ^ off) && off <= PAGE_SIZE - 8) {
+      const dv = this.wDv[idx];
+      dv.setInt32(off, lo, true);
+      dv.setInt32(off + 4, hi, true);
+    } else this.w64(h * 4294967296 + (l >>> 0), lo, hi);
   }
 }

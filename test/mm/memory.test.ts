@@ -40,6 +40,53 @@ describe('Memory', () => {
     expect(() => m.map(DIRECT_MAP_BASE + 1n, 4096)).toThrow();
   });
 
+  it('the int32-halves accessors agree with the number ones, miss, fault and forget unmapped pages', () => {
+    const m = new Memory();
+    const halves = (a: bigint): [number, number] => {
+      const u = BigInt.asUintN(64, a);
+      return [Number(BigInt.asIntN(32, u >> 32n)), Number(BigInt.asIntN(32, u))];
+    };
+    for (const base of [MODULES_VADDR, DIRECT_MAP_BASE]) {
+      m.map(base, 8192);
+      const [h, l] = halves(base + 16n);
+      m.w64x(h, l, 0x55667788, 0x11223344);
+      expect(m.readU64(base + 16n)).toBe(0x1122334455667788n);
+      expect(m.r8x(h, l)).toBe(0x88);
+      expect(m.r16x(h, l)).toBe(0x7788);
+      expect(m.r32x(h, l)).toBe(0x55667788);
+      expect(m.r64x(h, l)).toBe(0x55667788);
+      expect(m.hi).toBe(0x11223344);
+      m.w8x(h, l, 0x1ff);
+      m.w16x(...halves(base + 18n), 0xabcd);
+      m.w32x(...halves(base + 20n), -2);
+      expect(m.readU64(base + 16n)).toBe(0xfffffffeabcd77ffn);
+      // Across the page end: the slow path on both sides.
+      const [h2, l2] = halves(base + 4092n);
+      m.w64x(h2, l2, 0x01020304, 0x05060708);
+      expect(m.r64x(h2, l2)).toBe(0x01020304);
+      expect(m.hi).toBe(0x05060708);
+      expect(m.r32x(...halves(base + 4094n))).toBe(0x07080102);
+      m.unmap(base, 8192);
+      expect(() => m.r32x(h, l)).toThrow(MemoryFault);
+      expect(() => m.w8x(h, l, 1)).toThrow(MemoryFault);
+    }
+    // Same low half, another high half: a different page, not a TLB hit.
+    m.map(MODULES_VADDR, 4096);
+    m.writeU32(MODULES_VADDR, 7);
+    const [h, l] = halves(MODULES_VADDR);
+    expect(m.r32x(h, l)).toBe(7);
+    expect(() => m.r32x(h - 1, l)).toThrow(MemoryFault);
+    // A page that becomes code leaves the write TLB: the store takes the slow path and empties
+    // the page's decoded-instruction cache.
+    m.w32x(h, l, 8);
+    const page = m.peekPage(Number(BigInt.asIntN(64, MODULES_VADDR)))!;
+    const code = m.codeArray(page);
+    code[0] = 'decoded';
+    m.w32x(h, l, 9);
+    expect(code.length).toBe(0);
+    expect(m.r32x(h, l)).toBe(9);
+  });
+
   it('bulk bytes, fill and C strings across pages', () => {
     const m = new Memory();
     m.map(VMALLOC_BASE, 3 * 4096);

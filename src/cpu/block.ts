@@ -268,6 +268,8 @@ class Gen {
     private readonly bbAt: Map<number, number>,
     private readonly bbRange: [number, number][],
     private readonly outLive: boolean[],
+    /** For a branch inside a trace, the address the trace continues at (see scanRun). */
+    private readonly follow: (number | undefined)[],
   ) {}
 
   /** Starts basic block j of the region. */
@@ -440,6 +442,8 @@ class Gen {
   inst(i: Inst, last: boolean): void {
     const fn = i.fn;
     const sz = i.size;
+    const followed = this.follow[this.idx];
+    if (followed !== undefined) return this.sideExit(i, followed);
     if (ALU_FNS.has(fn) && (i.op <= 1 || i.op >= 4)) return this.alu(i, sz);
     if ((fn === testEG || fn === testEI) && (sz !== 1 || i.reg < 16 || fn === testEI)) {
       const [a, ah] = this.readE(i, sz);
@@ -753,6 +757,24 @@ class Gen {
     return false;
   }
 
+  /** A branch inside a trace: leave if it goes the other way than the trace continues. */
+  private sideExit(i: Inst, followed: number): void {
+    if (i.fn !== jcc) return; // jmp: the trace simply goes on at its target
+    const other = followed === i.target ? i.next : i.target;
+    // Condition codes come in pairs: cc ^ 1 is the negation of cc.
+    const cc = followed === i.target ? i.op ^ 1 : i.op;
+    let t = this.p === null ? null : condOf(this.p, cc);
+    if (t === null) {
+      this.flush();
+      t = `E.cond(c, ${cc})`;
+    }
+    const n = this.idx - this.bbStart + 1;
+    this.emit(`if (${t}) {`);
+    this.goTo(other, n);
+    this.exit(`${other}`, n);
+    this.emit('}');
+  }
+
   /**
    * Continue at `target` inside the region when it is one of its blocks and the budget covers
    * that whole block; otherwise fall through to the exit the caller emits next.
@@ -836,19 +858,36 @@ function flagsLiveAfter(insts: Inst[]): boolean[] {
   return out;
 }
 
-/** The straight-line run from `head` up to and including its first branch or handler exit. */
-function scanRun(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Inst[] {
+/**
+ * The trace from `head`: straight-line code, continued through direct jumps and through
+ * conditional jumps in the direction the interpreter took more often so far (the fall-through on
+ * a tie), up to the first call, return, handler exit, or jump back into the trace. `follow[k]` is
+ * the address a branch inside the trace continues at; its other direction is a side exit.
+ */
+function scanRun(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): { insts: Inst[]; follow: (number | undefined)[] } {
   const insts: Inst[] = [head];
+  const follow: (number | undefined)[] = [undefined];
   let i = head;
-  for (;;) {
-    if (!STRAIGHT.has(i.fn)) break; // branch or unknown handler: it ends the block
-    if (insts.length >= MAX_INSNS) break;
-    const n = instAt(mem, arr, base, i.next, isTrap);
+  while (insts.length < MAX_INSNS) {
+    let a: number;
+    if (STRAIGHT.has(i.fn)) a = i.next;
+    else if (i.fn === jmpRel) a = i.target;
+    else if (i.fn === jcc) {
+      const taken = instAt(mem, arr, base, i.target, isTrap);
+      const fall = instAt(mem, arr, base, i.next, isTrap);
+      a = taken !== undefined && (fall === undefined || taken.hits > fall.hits) ? i.target : i.next;
+    } else break; // call, return or a handler that sets rip: it ends the trace
+    const n = instAt(mem, arr, base, a, isTrap);
     if (n === undefined) break;
+    if (!STRAIGHT.has(i.fn)) {
+      if (insts.includes(n)) break; // a loop: the branch stays the last instruction
+      follow[insts.length - 1] = a;
+    }
     insts.push(n);
+    follow.push(undefined);
     i = n;
   }
-  return insts;
+  return { insts, follow };
 }
 
 /** The decoded instruction at `a` if it may join a block of this page. */
@@ -875,15 +914,17 @@ function instAt(mem: Memory, arr: (Inst | undefined)[], base: number, a: number,
  */
 export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Block {
   const runs: Inst[][] = [];
+  const follows: (number | undefined)[][] = [];
   const bbAt = new Map<number, number>();
   const queue: Inst[] = [head];
   let total = 0;
   while (queue.length > 0 && runs.length < MAX_BBS && total < MAX_REGION) {
     const h = queue.shift()!;
     if (bbAt.has(h.addr)) continue;
-    const run = scanRun(mem, arr, base, h, isTrap);
+    const { insts: run, follow } = scanRun(mem, arr, base, h, isTrap);
     bbAt.set(h.addr, runs.length);
     runs.push(run);
+    follows.push(follow);
     total += run.length;
     const last = run[run.length - 1]!;
     const succ = last.fn === jcc ? [last.target, last.next] : last.fn === jmpRel ? [last.target] : [];
@@ -897,12 +938,15 @@ export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number,
   const insts: Inst[] = [];
   const ranges: [number, number][] = [];
   const live: boolean[] = [];
-  for (const run of runs) {
+  const follow: (number | undefined)[] = [];
+  for (let j = 0; j < runs.length; j++) {
+    const run = runs[j]!;
     ranges.push([insts.length, insts.length + run.length]);
     insts.push(...run);
     live.push(...flagsLiveAfter(run));
+    follow.push(...follows[j]!);
   }
-  const g = new Gen(insts, bbAt, ranges, live);
+  const g = new Gen(insts, bbAt, ranges, live, follow);
   for (let j = 0; j < runs.length; j++) {
     g.startBB(j, runs.length > 1);
     const [from, to] = ranges[j]!;

@@ -49,15 +49,16 @@ function runOnce(src: string, fn: string, args: bigint[], hot: number, budget?: 
 }
 
 /**
- * Runs with blocks compiled immediately (one basic block per function, and regions of up to 16)
- * and with blocks off; all must agree.
+ * Runs with blocks off and with blocks compiled: at once (traces then follow fall-throughs), as
+ * regions of up to 16 blocks, and after 8 executions (traces follow the branch directions taken
+ * more often); all must agree.
  */
 function same(src: string, fn: string, args: bigint[] = [], budget?: number): Outcome[] {
   const interp = runOnce(src, fn, args, 0, budget);
   let jit: Outcome[] = [];
-  for (const region of [1, 16]) {
+  for (const [hot, region] of [[1, 1], [1, 16], [8, 1]] as const) {
     setRegionLimit(region);
-    jit = runOnce(src, fn, args, 1, budget);
+    jit = runOnce(src, fn, args, hot, budget);
     expect(jit).toEqual(interp);
   }
   setRegionLimit(1);

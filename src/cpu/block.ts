@@ -250,6 +250,8 @@ class Gen {
   private tmp = 0;
   /** Guest registers held in JS locals (L<r>/H<r>) for the whole block. */
   private readonly regs = new Set<number>();
+  /** Per-site page caches (see access): the empty typed array each starts with. */
+  private readonly sites: string[] = [];
   /** Fault points inside a handler call: the handler owns CpuState then, so no write-back. */
   private readonly fpHandler: boolean[] = [];
   /**
@@ -388,27 +390,52 @@ class Gen {
   }
 
   load(sz: number, dst: string, dstHi: string): void {
-    if (sz === 8) this.emit(`${dst} = mem.r64x(eh, el); ${dstHi} = mem.hi;`);
-    else this.emit(`${dst} = mem.r${sz * 8}x(eh, el);`);
+    this.emit(this.access(sz, false, 'eh', 'el', dst, dstHi));
   }
 
   store(sz: number, v: string, vh: string): void {
-    if (sz === 8) this.emit(`mem.w64x(eh, el, ${v}, ${vh});`);
-    else this.emit(`mem.w${sz * 8}x(eh, el, ${v});`);
+    this.emit(this.access(sz, true, 'eh', 'el', v, vh));
+  }
+
+  /**
+   * A load into (store from) `v`/`vh` at h:l. Each access site remembers the page it last hit
+   * (closure variables that outlive the call, dropped when Memory.epoch changes): a hit is a
+   * compare and a typed-array access; a miss, a misaligned or 16-bit access takes the Memory
+   * method, which faults or fills the TLB, and then caches the page.
+   */
+  access(sz: number, write: boolean, h: string, l: string, v: string, vh: string): string {
+    const slow = write
+      ? sz === 8 ? `mem.w64x(${h}, ${l}, ${v}, ${vh});` : `mem.w${sz * 8}x(${h}, ${l}, ${v});`
+      : sz === 8 ? `${v} = mem.r64x(${h}, ${l}); ${vh} = mem.hi;` : `${v} = mem.r${sz * 8}x(${h}, ${l});`;
+    if (sz === 2 || !SITE_CACHE) return slow;
+    const s = this.sites.length;
+    this.sites.push(sz === 1 ? 'E.Z8' : 'E.Z32');
+    const align = sz === 1 ? '' : ` && (${l} & ${sz - 1}) === 0`;
+    const hit = `${h} === SH${s} && (${l} & -4096) === SL${s}${align}`;
+    let fast: string;
+    if (sz === 1) fast = write ? `SV${s}[${l} & 4095] = ${v};` : `${v} = SV${s}[${l} & 4095];`;
+    else if (sz === 4) fast = write ? `SV${s}[(${l} & 4095) >> 2] = ${v};` : `${v} = SV${s}[(${l} & 4095) >> 2];`;
+    else {
+      fast = write
+        ? `{ const o = (${l} & 4095) >> 2; SV${s}[o] = ${v}; SV${s}[o + 1] = ${vh}; }`
+        : `{ const o = (${l} & 4095) >> 2; ${v} = SV${s}[o]; ${vh} = SV${s}[o + 1]; }`;
+    }
+    const fill = `{ const p = mem.cachePage(${h}, ${l}, ${write}); if (p !== null) { SH${s} = ${h}; SL${s} = ${l} & -4096; SV${s} = p.${sz === 1 ? 'u8' : 'i32'}; } }`;
+    return `if (${hit}) ${fast} else { ${slow} ${align === '' ? fill : `if ((${l} & ${sz - 1}) === 0) ${fill}`} }`;
   }
 
   /** Statement pushing the 64-bit value lo:hi (rsp is only updated once the store succeeded). */
   push(lo: string, hi: string): string {
     const l4 = this.lo(4);
     const h4 = this.hi(4);
-    return `{ const lo = (${l4} >>> 0) - 8; const l = lo | 0; const h = lo < 0 ? (${h4} - 1) | 0 : ${h4}; mem.w64x(h, l, ${lo}, ${hi}); ${l4} = l; ${h4} = h; }`;
+    return `{ const lo = (${l4} >>> 0) - 8; const l = lo | 0; const h = lo < 0 ? (${h4} - 1) | 0 : ${h4}; ${this.access(8, true, 'h', 'l', lo, hi)} ${l4} = l; ${h4} = h; }`;
   }
 
-  /** Statements popping into `const lo`/`const hi` of an open `{` block (the caller closes it). */
+  /** Statements popping into `lo`/`hi` inside an open `{` block (the caller closes it). */
   pop(): string {
     const l4 = this.lo(4);
     const h4 = this.hi(4);
-    return `{ const lo = mem.r64x(${h4}, ${l4}); const hi = mem.hi; const n = (${l4} >>> 0) + 8; ${l4} = n | 0; ${h4} = n > 0xffffffff ? (${h4} + 1) | 0 : ${h4};`;
+    return `{ let lo = 0, hi = 0; ${this.access(8, false, h4, l4, 'lo', 'hi')} const n = (${l4} >>> 0) + 8; ${l4} = n | 0; ${h4} = n > 0xffffffff ? (${h4} + 1) | 0 : ${h4};`;
   }
 
   /** Reads E (register or memory, computing ea) into fresh variables [lo, hi]. */
@@ -545,7 +572,7 @@ class Gen {
         else {
           this.addr(i);
           this.fault();
-          this.emit(`mem.w8x(eh, el, ${t} ? 1 : 0);`);
+          this.emit(this.access(1, true, 'eh', 'el', `(${t} ? 1 : 0)`, '0'));
           this.smcCheck();
         }
         return;
@@ -806,9 +833,14 @@ class Gen {
       .join('\n');
     const noWb = this.fpHandler.map((h) => (h ? 1 : 0));
     const multi = this.bbRange.length > 1;
+    const sites = this.sites;
+    const decl = sites.length === 0 ? '' : `let EP = -1, ${sites.map((z, k) => `SH${k} = 0x40000000, SL${k} = 0, SV${k} = ${z}`).join(', ')};`;
+    const reset = sites.length === 0 ? '' : `if (mem.epoch !== EP) { EP = mem.epoch; ${sites.map((_, k) => `SH${k} = 0x40000000;`).join(' ')} }`;
     return [
+      decl,
       'return function block(c, budget) {',
       'const L = c.L, H = c.H, mem = c.mem;',
+      reset,
       `let ex = 0, pc = 0, pf = 0, ${[...this.vars].join(', ')};`,
       regs.length === 0 ? '' : `let ${regs.map((r) => `L${r} = L[${r}], H${r} = H[${r}]`).join(', ')};`,
       'k = 0;',
@@ -829,7 +861,13 @@ class Gen {
   }
 }
 
-const ENV = { ea, ExecFault, cond, getCF, shift, shift64, imulTrunc, mul64lo, BLOCK_FAULT, F_NONE };
+/**
+ * Per-site page caches read guest memory through Int32Array views, which use host byte order:
+ * only on little-endian hosts (all that Node ships for), else every access takes Memory's path.
+ */
+const SITE_CACHE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+const ENV = { ea, ExecFault, cond, getCF, shift, shift64, imulTrunc, mul64lo, BLOCK_FAULT, F_NONE, Z8: new Uint8Array(0), Z32: new Int32Array(0) };
 
 /**
  * For each instruction, whether the flags it leaves may be observed: by a later reader, a handler,

@@ -15,6 +15,8 @@ const NO_TAG = 0x40000000;
 export class Page {
   readonly u8: Uint8Array;
   readonly dv: DataView;
+  /** The same bytes as int32s in host order (compiled blocks use it on little-endian hosts). */
+  readonly i32: Int32Array;
   /**
    * Decoded-instruction cache of the CPU, indexed by page offset. Non-null means the page holds
    * code: such pages stay out of the write TLB, so every store to them takes the slow path, which
@@ -25,6 +27,7 @@ export class Page {
     const buf = new ArrayBuffer(PAGE_SIZE);
     this.u8 = new Uint8Array(buf);
     this.dv = new DataView(buf);
+    this.i32 = new Int32Array(buf);
   }
 }
 
@@ -56,6 +59,11 @@ export class Memory implements AddressSpace {
   private readonly wTagH = new Int32Array(TLB_SIZE).fill(NO_TAG);
   /** High 32 bits of the last r64() result. */
   hi = 0;
+  /**
+   * Bumped whenever a page someone may hold on to (cachePage) is unmapped or starts to hold
+   * decoded code; holders drop their pages when it changes.
+   */
+  epoch = 0;
 
   get mappedPages(): number {
     return this.pages.size;
@@ -213,6 +221,17 @@ export class Memory implements AddressSpace {
     return p;
   }
 
+  /**
+   * The page at h:l for a caller that keeps it until `epoch` changes (compiled blocks' per-site
+   * caches): null if unmapped, or, for a write, if the page holds code (stores to it must take
+   * the slow path, which invalidates the code).
+   */
+  cachePage(h: number, l: number, write: boolean): Page | null {
+    const p = this.pages.get(h * 4294967296 + ((l & -PAGE_SIZE) >>> 0));
+    if (p === undefined || (write && p.code !== null)) return null;
+    return p;
+  }
+
   /** Page lookup without faulting (CPU instruction cache, backtraces). */
   peekPage(a: number): Page | undefined {
     return this.pages.get(a - (a & PAGE_MASK));
@@ -223,6 +242,7 @@ export class Memory implements AddressSpace {
     if (p.code === null) {
       // Preallocated: an array filled at scattered offsets would fall back to dictionary mode.
       p.code = new Array<unknown>(PAGE_SIZE);
+      this.epoch++;
       const idx = (p.base >>> 12) & TLB_MASK;
       if (this.wTag[idx] === p.base) {
         this.wTag[idx] = NaN;
@@ -233,6 +253,7 @@ export class Memory implements AddressSpace {
   }
 
   flushTlb(): void {
+    this.epoch++;
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
     this.rTagH.fill(NO_TAG);

@@ -279,6 +279,47 @@ describe('compiled blocks agree with the interpreter', () => {
     );
   });
 
+  it('pages remembered by compiled loads and stores are dropped when unmapped', () => {
+    for (const hot of [1, 0]) {
+      setBlockThreshold(hot);
+      const m = machine(`
+        sum:  xor %eax, %eax
+              xor %ecx, %ecx
+        1:    add (%rdi,%rcx,8), %rax
+              movb $1, (%rdi,%rcx,1)
+              inc %ecx
+              cmp $64, %ecx
+              jne 1b
+              ret`);
+      const data = DATA_BASE + 0x2000n;
+      expect(m.run('sum', [data])).toBe(0n);
+      expect(m.run('sum', [data])).toBe(8n * 0x0101010101010101n); // the first pass set bytes 0..63
+      m.mem.unmap(data, 4096);
+      expect(() => m.run('sum', [data])).toThrow(CpuFault);
+    }
+  });
+
+  it('pages remembered by compiled stores are dropped when they start to hold code', () => {
+    for (const hot of [1, 0]) {
+      setBlockThreshold(hot);
+      // poke writes esi, then c3 00 00 00, at rdi: with esi = 0x0000NNb8 that is mov $NN, %eax; ret.
+      const m = machine(`
+        poke: mov $20, %ecx
+        2:    movl %esi, (%rdi)
+              movl $0xc300, 4(%rdi)
+              dec %ecx
+              jnz 2b
+              ret
+        callp: jmp *%rdi`);
+      const code = DATA_BASE + 0x3000n;
+      m.run('poke', [code, 0x07b8n]);
+      expect(m.run('callp', [code])).toBe(7n);
+      // The same store sites again: their stores must reach the decoded-instruction cache.
+      m.run('poke', [code, 0x09b8n]);
+      expect(m.run('callp', [code])).toBe(9n);
+    }
+  });
+
   it('a string instruction that faults part-way inside a block keeps the registers it advanced', () => {
     // rep movsb runs through its own handler, which moves rsi/rdi/rcx byte by byte; the block
     // must not overwrite that progress with its own copies of those registers.

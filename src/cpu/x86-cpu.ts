@@ -350,14 +350,26 @@ export class X86Cpu extends CpuState implements TaskCpu {
         b = inst.blk = buildBlock(this.mem, arr, base, inst, (a) => this.traps.has(a));
       }
       if (b !== null && this.left >= b.n - 1) {
+        // Blocks chain here, skipping the checks above, while the next address starts a compiled
+        // block of the same page that the budget covers (its first instruction's share of the
+        // budget taken as the loop head takes it).
+        let left = this.left;
         try {
-          this.left -= b.run(this, this.left + 1) - 1;
+          for (;;) {
+            left -= b.run(this, left + 1) - 1;
+            const o = this.rip - base;
+            const next = o >= 0 && o < 4096 ? arr[o] : undefined;
+            if (next === undefined || next.blk === null || left < next.blk.n) break;
+            b = next.blk;
+            left--;
+          }
         } catch (e) {
-          this.left -= BLOCK_FAULT.n - 1;
+          this.left = left - (BLOCK_FAULT.n - 1);
           this.cur = b.insts[BLOCK_FAULT.i]!;
           this.rip = this.cur.next;
           throw e;
         }
+        this.left = left;
         continue;
       }
       this.cur = inst;

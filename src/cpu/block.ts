@@ -1,16 +1,19 @@
-// Basic blocks compiled to JavaScript functions (a small JIT above the interpreter).
+// Traces compiled to JavaScript functions (a small JIT above the interpreter).
 //
-// When an instruction the run loop dispatches has been executed BLOCK_HOT times, the straight-line
-// run of decoded instructions starting there (up to and including the first branch, call, return
-// or instruction whose handler is not known to leave rip alone) is translated to one JS function
-// with `new Function`. Common forms (ALU, test, mov/movzx/movsx, lea, inc/dec/neg/not, shifts by
-// an immediate, imul, push/pop, jcc/jmp/call/ret) become inline code with constant operands;
-// anything else calls its ordinary handler from inside the block. A block whose last branch jumps
-// back to its own start runs as a JS loop. The function can also hold a region of several basic
-// blocks joined by their direct jumps (a `switch` on the block number), limited by MAX_BBS.
+// When an instruction the run loop dispatches has been executed BLOCK_HOT times, the trace
+// starting there is translated to one JS function with `new Function`: straight-line code,
+// continued through direct jumps and through conditional jumps in the direction the interpreter
+// took more often (the other direction is a side exit), up to the first call, return,
+// instruction whose handler is not known to leave rip alone, or jump back into the trace. Common
+// forms (ALU, test, mov/movzx/movsx, lea, inc/dec/neg/not, shifts by an immediate, imul,
+// push/pop, jcc/jmp/call/ret) become inline code with constant operands; anything else calls its
+// ordinary handler from inside the block. A trace whose last branch jumps back to its own start
+// runs as a JS loop. The function can also hold a region of several traces joined by their
+// direct jumps (a `switch` on the trace number), limited by MAX_BBS.
 //
 // Guest registers the block uses live in JS locals (L<r>, H<r>) from entry to exit: loaded once,
 // written back to CpuState at every exit, around every handler call, and in the catch clause.
+// Each load or store site remembers the page it last hit (see Gen.access).
 //
 // What the interpreter guarantees, blocks keep:
 // - Budget: a block runs only when the remaining budget covers all its instructions, and a loop

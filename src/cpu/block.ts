@@ -249,7 +249,6 @@ class Gen {
   /** Current instruction (index in `insts`) and the first one of its basic block. */
   idx = 0;
   private bbStart = 0;
-  private bbEnd = 0;
   private tmp = 0;
   /** Guest registers held in JS locals (L<r>/H<r>) for the whole block. */
   private readonly regs = new Set<number>();
@@ -279,7 +278,7 @@ class Gen {
 
   /** Starts basic block j of the region. */
   startBB(j: number, multi: boolean): void {
-    [this.bbStart, this.bbEnd] = this.bbRange[j]!;
+    this.bbStart = this.bbRange[j]![0];
     this.p = null;
     this.headZone = true;
     if (multi) this.emit(`case ${j}:`);
@@ -343,8 +342,8 @@ class Gen {
 
   /** After a store: if it emptied this page's code cache, stop before the next instruction. */
   smcCheck(): void {
+    // Also after the last instruction: a trace may loop back to its head from there.
     const i = this.insts[this.idx]!;
-    if (this.idx === this.bbEnd - 1) return;
     this.emit(`if (arr.length === 0) { ${this.pending()} ${WB} c.rip = ${i.next}; return ex + ${this.idx - this.bbStart + 1}; }`);
   }
 
@@ -809,7 +808,7 @@ class Gen {
    * Continue at `target` inside the region when it is one of its blocks and the budget covers
    * that whole block; otherwise fall through to the exit the caller emits next.
    */
-  private goTo(target: number, n: number): void {
+  goTo(target: number, n: number): void {
     const t = this.bbAt.get(target);
     if (t === undefined) return;
     const [from, to] = this.bbRange[t]!;
@@ -920,10 +919,8 @@ function scanRun(mem: Memory, arr: (Inst | undefined)[], base: number, head: Ins
     } else break; // call, return or a handler that sets rip: it ends the trace
     const n = instAt(mem, arr, base, a, isTrap);
     if (n === undefined) break;
-    if (!STRAIGHT.has(i.fn)) {
-      if (insts.includes(n)) break; // a loop: the branch stays the last instruction
-      follow[insts.length - 1] = a;
-    }
+    if (insts.includes(n)) break; // a loop: the last instruction goes back into the trace
+    if (!STRAIGHT.has(i.fn)) follow[insts.length - 1] = a;
     insts.push(n);
     follow.push(undefined);
     i = n;
@@ -998,8 +995,10 @@ export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number,
       const last = k === to - 1;
       if (last && g.branch(inst, n)) break;
       g.inst(inst, last);
-      if (last && STRAIGHT.has(inst.fn)) g.exit(`${inst.next}`, n);
-      else if (last) g.leave(n);
+      if (last && STRAIGHT.has(inst.fn)) {
+        g.goTo(inst.next, n);
+        g.exit(`${inst.next}`, n);
+      } else if (last) g.leave(n);
     }
   }
   const src = g.source();

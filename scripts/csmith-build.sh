@@ -13,6 +13,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KDIR=${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+[[ -f $KDIR/Makefile ]] || { echo "csmith-build.sh: no kernel headers at $KDIR (apt-get install linux-headers-6.1.0-56-amd64, or set KDIR)" >&2; exit 1; }
 STUBS=$ROOT/examples/diff/csmith/include
 CSMITH_OPTS=${CSMITH_OPTS:---no-argc --no-float}
 CSMITH_INC=${CSMITH_INC:-/usr/include/csmith}

@@ -13,6 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SRC=$ROOT/examples/diff
 KDIR=${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+[[ -f $KDIR/Makefile ]] || { echo "diff-build.sh: no kernel headers at $KDIR (apt-get install linux-headers-6.1.0-56-amd64, or set KDIR)" >&2; exit 1; }
 NATIVE_FLAGS=(-O2 -fno-strict-overflow -fno-strict-aliasing -fno-delete-null-pointer-checks -w)
 CORPUS=$(sed -n 's/^CORPUS := //p' "$SRC/Makefile")
 

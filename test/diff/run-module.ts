@@ -1,5 +1,6 @@
 // Load one .ko into a fresh emulated kernel, run its init, unload it, and return the lines its
 // code printed (the loader's own taint notices are dropped). Shared by the differential tests.
+import { BLOCK_HOT, setBlockThreshold } from '../../src/cpu/block.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { loadModule } from '../../src/kernel/loader/load-module.js';
 import { deleteModule } from '../../src/kernel/unload.js';
@@ -14,7 +15,21 @@ export interface ModuleRun {
 /** Lines the kernel itself prints when any out-of-tree unsigned module loads. */
 const LOADER_NOISE = /^[\w-]+: (loading out-of-tree module taints kernel\.|module verification failed: .*)$/;
 
-export function runModule(image: Uint8Array, budget: number): ModuleRun {
+/**
+ * `hot` sets how often an instruction runs before its trace is compiled (1: at once, so nearly
+ * all code runs compiled; default: the product's threshold).
+ */
+export function runModule(image: Uint8Array, budget: number, hot?: number): ModuleRun {
+  const saved = BLOCK_HOT;
+  if (hot !== undefined) setBlockThreshold(hot);
+  try {
+    return runIn(image, budget);
+  } finally {
+    setBlockThreshold(saved === Infinity ? 0 : saved);
+  }
+}
+
+function runIn(image: Uint8Array, budget: number): ModuleRun {
   const k = new Kernel({ budget, kaslrPages: 1 });
   const from = k.log.nextSeq;
   const i0 = k.cpu.instructionCount;

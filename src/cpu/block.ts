@@ -8,8 +8,7 @@
 // forms (ALU, test, mov/movzx/movsx, lea, inc/dec/neg/not, shifts by an immediate, imul,
 // push/pop, jcc/jmp/call/ret) become inline code with constant operands; anything else calls its
 // ordinary handler from inside the block. A trace whose last branch jumps back to its own start
-// runs as a JS loop. The function can also hold a region of several traces joined by their
-// direct jumps (a `switch` on the trace number), limited by MAX_BBS.
+// runs as a JS loop.
 //
 // Guest registers the block uses live in JS locals (L<r>, H<r>) from entry to exit: loaded once,
 // written back to CpuState at every exit, around every handler call, and in the catch clause.
@@ -23,7 +22,7 @@
 //   CpuState (a handler, the block exit, a fault); a jcc/setcc/cmovcc after cmp/sub/test/add/
 //   inc/dec in the same block tests the operands directly (cmp+jcc fusion). A fault stores the
 //   pending flags from a catch clause, so a fault report shows the same rflags as without blocks.
-//   Across a loop's back edge (or a jump between the blocks of a region) they stay in locals too:
+//   Across a loop's back edge they stay in locals too:
 //   `pf` names the producer holding them until a later instruction overwrites them.
 // - Faults: every instruction that can fault records its index first; the run loop (X86Cpu.run)
 //   reads BLOCK_FAULT to set rip/cur and the executed count exactly as if it had stepped.
@@ -50,24 +49,8 @@ import type { Memory } from '../mm/memory.js';
 
 /** Executions of an instruction (as a block start) before its block is compiled. */
 export let BLOCK_HOT = 32;
-/** Longest basic block, in instructions. */
+/** Longest trace, in instructions. */
 const MAX_INSNS = 64;
-/**
- * Most basic blocks, and instructions, in one compiled region. Regions of several blocks (loops
- * whose body branches) work and are tested, but did not pay off in bench/cpu-mips.mjs (best of
- * 6, 2026-11-30): at 4 blocks sort gained 0-12 % while sieve and matmul were sometimes 2x
- * slower. Suspects: the large functions take V8 longer to optimize, and every producer variable
- * the catch clause reads stays live across the whole region. So a region is one basic block
- * until that is understood.
- */
-let MAX_BBS = 1;
-const MAX_REGION = 256;
-
-/** Test hook: the most basic blocks per region (see MAX_BBS). */
-export function setRegionLimit(n: number): void {
-  MAX_BBS = Math.max(1, n);
-}
-
 /** Test hook: compile blocks after `n` executions (1 = immediately); 0 disables blocks. */
 export function setBlockThreshold(n: number): void {
   BLOCK_HOT = n <= 0 ? Infinity : n;
@@ -238,17 +221,12 @@ function trunc(sz: number, x: string): string {
 class Gen {
   private readonly out: string[] = [];
   private readonly vars = new Set<string>(['ea', 'eh', 'el', 'k']);
-  /**
-   * Fault point -> instruction index in `insts`, instructions of its basic block before it, and
-   * the catch clause's per-point flag stores.
-   */
+  /** Fault point -> instruction index in `insts`, and the catch clause's per-point flag stores. */
   readonly fpInst: number[] = [];
-  readonly fpCount: number[] = [];
   private readonly fpStores: string[] = [];
   p: Producer | null = null;
-  /** Current instruction (index in `insts`) and the first one of its basic block. */
+  /** Current instruction (index in `insts`, which is also the count executed before it). */
   idx = 0;
-  private bbStart = 0;
   private tmp = 0;
   /** Guest registers held in JS locals (L<r>/H<r>) for the whole block. */
   private readonly regs = new Set<number>();
@@ -257,32 +235,21 @@ class Gen {
   /** Fault points inside a handler call: the handler owns CpuState then, so no write-back. */
   private readonly fpHandler: boolean[] = [];
   /**
-   * Flags are carried from one basic block of the region to the next without being stored: the
-   * local `pf` names the producer (1-based index here) whose variables hold them, 0 meaning that
-   * CpuState is current. They are stored only where something could observe them before the
-   * next block overwrites them (a fault, an exit, a handler or a flag reader); headZone is true
-   * while the current basic block has neither produced nor stored flags.
+   * Flags are carried across a loop's back edge without being stored: the local `pf` names the
+   * producer (1-based index here) whose variables hold them, 0 meaning that CpuState is current.
+   * They are stored only where something could observe them before the next pass overwrites
+   * them (a fault, an exit, a handler or a flag reader); headZone is true while the current pass
+   * has neither produced nor stored flags.
    */
   private readonly carried: Producer[] = [];
   private headZone = true;
 
   constructor(
     private readonly insts: Inst[],
-    /** Basic block starting at an address -> its index, and each block's [start, end) in insts. */
-    private readonly bbAt: Map<number, number>,
-    private readonly bbRange: [number, number][],
     private readonly outLive: boolean[],
     /** For a branch inside a trace, the address the trace continues at (see scanRun). */
     private readonly follow: (number | undefined)[],
   ) {}
-
-  /** Starts basic block j of the region. */
-  startBB(j: number, multi: boolean): void {
-    this.bbStart = this.bbRange[j]![0];
-    this.p = null;
-    this.headZone = true;
-    if (multi) this.emit(`case ${j}:`);
-  }
 
   v(prefix: string): string {
     const n = `${prefix}${this.tmp++}`;
@@ -315,7 +282,6 @@ class Gen {
     const k = this.fpInst.length;
     if (this.p !== null) this.headZone = false;
     this.fpInst.push(this.idx);
-    this.fpCount.push(this.idx - this.bbStart);
     this.fpStores.push(this.pending());
     this.fpHandler.push(handler);
     this.emit(`k = ${k};`);
@@ -344,7 +310,7 @@ class Gen {
   smcCheck(): void {
     // Also after the last instruction: a trace may loop back to its head from there.
     const i = this.insts[this.idx]!;
-    this.emit(`if (arr.length === 0) { ${this.pending()} ${WB} c.rip = ${i.next}; return ex + ${this.idx - this.bbStart + 1}; }`);
+    this.emit(`if (arr.length === 0) { ${this.pending()} ${WB} c.rip = ${i.next}; return ex + ${this.idx + 1}; }`);
   }
 
   // ---- operands ----
@@ -797,7 +763,7 @@ class Gen {
       this.flush();
       t = `E.cond(c, ${cc})`;
     }
-    const n = this.idx - this.bbStart + 1;
+    const n = this.idx + 1;
     this.emit(`if (${t}) {`);
     this.goTo(other, n);
     this.exit(`${other}`, n);
@@ -805,21 +771,18 @@ class Gen {
   }
 
   /**
-   * Continue at `target` inside the region when it is one of its blocks and the budget covers
-   * that whole block; otherwise fall through to the exit the caller emits next.
+   * Loop when `target` is the trace's head and the budget covers another whole pass; otherwise
+   * fall through to the exit the caller emits next.
    */
   goTo(target: number, n: number): void {
-    const t = this.bbAt.get(target);
-    if (t === undefined) return;
-    const [from, to] = this.bbRange[t]!;
+    if (target !== this.insts[0]!.addr) return;
     let carry = '';
     if (this.p !== null) {
       let id = this.carried.indexOf(this.p);
       if (id < 0) id = this.carried.push(this.p) - 1;
       carry = `pf = ${id + 1};`;
     }
-    const jump = this.bbRange.length === 1 ? 'continue;' : `pc = ${t}; continue;`;
-    this.emit(`ex += ${n}; if (ex + ${to - from} <= budget) { ${carry} ${jump} } ex -= ${n};`);
+    this.emit(`ex += ${n}; if (ex + ${this.insts.length} <= budget) { ${carry} continue; } ex -= ${n};`);
   }
 
   source(): string {
@@ -834,7 +797,6 @@ class Gen {
       .filter((s) => s !== '')
       .join('\n');
     const noWb = this.fpHandler.map((h) => (h ? 1 : 0));
-    const multi = this.bbRange.length > 1;
     const sites = this.sites;
     const decl = sites.length === 0 ? '' : `let EP = -1, ${sites.map((z, k) => `SH${k} = 0x40000000, SL${k} = 0, SV${k} = ${z}`).join(', ')};`;
     const reset = sites.length === 0 ? '' : `if (mem.epoch !== EP) { EP = mem.epoch; ${sites.map((_, k) => `SH${k} = 0x40000000;`).join(' ')} }`;
@@ -843,19 +805,17 @@ class Gen {
       'return function block(c, budget) {',
       'const L = c.L, H = c.H, mem = c.mem;',
       reset,
-      `let ex = 0, pc = 0, pf = 0, ${[...this.vars].join(', ')};`,
+      `let ex = 0, pf = 0, ${[...this.vars].join(', ')};`,
       regs.length === 0 ? '' : `let ${regs.map((r) => `L${r} = L[${r}], H${r} = H[${r}]`).join(', ')};`,
       'k = 0;',
       'try {',
       'for (;;) {',
-      multi ? 'switch (pc) {' : '',
       ...this.out.map(fill),
-      multi ? '}' : '',
       '}',
       '} catch (e) {',
       stores === '' ? '' : `switch (k) {\n${stores}\n}`,
       wb === '' ? '' : noWb.includes(1) ? `if (${JSON.stringify(noWb)}[k] === 0) { ${wb} }` : wb,
-      'E.BLOCK_FAULT.n = ex + FPC[k] + 1; E.BLOCK_FAULT.i = FP[k];',
+      'E.BLOCK_FAULT.n = ex + FP[k] + 1; E.BLOCK_FAULT.i = FP[k];',
       'throw e;',
       '}',
       '};',
@@ -946,62 +906,25 @@ function instAt(mem: Memory, arr: (Inst | undefined)[], base: number, a: number,
 }
 
 /**
- * Builds the region starting at `head` (an Inst cached in page array `arr` at page `base`): its
- * basic block and those reachable from it by direct jumps within the page, up to MAX_BBS blocks.
+ * Builds the trace starting at `head` (an Inst cached in page array `arr` at page `base`).
  * `isTrap` tells addresses that must stay out of blocks. Returns NO_BLOCK if not worth it.
  */
 export function buildBlock(mem: Memory, arr: (Inst | undefined)[], base: number, head: Inst, isTrap: (a: number) => boolean): Block {
-  const runs: Inst[][] = [];
-  const follows: (number | undefined)[][] = [];
-  const bbAt = new Map<number, number>();
-  const queue: Inst[] = [head];
-  let total = 0;
-  while (queue.length > 0 && runs.length < MAX_BBS && total < MAX_REGION) {
-    const h = queue.shift()!;
-    if (bbAt.has(h.addr)) continue;
-    const { insts: run, follow } = scanRun(mem, arr, base, h, isTrap);
-    bbAt.set(h.addr, runs.length);
-    runs.push(run);
-    follows.push(follow);
-    total += run.length;
-    const last = run[run.length - 1]!;
-    const succ = last.fn === jcc ? [last.target, last.next] : last.fn === jmpRel ? [last.target] : [];
-    for (const a of succ) {
-      if (bbAt.has(a)) continue;
-      const n = instAt(mem, arr, base, a, isTrap);
-      if (n !== undefined) queue.push(n);
-    }
+  const { insts, follow } = scanRun(mem, arr, base, head, isTrap);
+  const n = insts.length;
+  if (n < 2) return NO_BLOCK;
+  const g = new Gen(insts, flagsLiveAfter(insts), follow);
+  for (let k = 0; k < n; k++) {
+    g.idx = k;
+    const inst = insts[k]!;
+    const last = k === n - 1;
+    if (last && g.branch(inst, n)) break;
+    g.inst(inst, last);
+    if (last && STRAIGHT.has(inst.fn)) {
+      g.goTo(inst.next, n);
+      g.exit(`${inst.next}`, n);
+    } else if (last) g.leave(n);
   }
-  if (total < 2) return NO_BLOCK;
-  const insts: Inst[] = [];
-  const ranges: [number, number][] = [];
-  const live: boolean[] = [];
-  const follow: (number | undefined)[] = [];
-  for (let j = 0; j < runs.length; j++) {
-    const run = runs[j]!;
-    ranges.push([insts.length, insts.length + run.length]);
-    insts.push(...run);
-    live.push(...flagsLiveAfter(run));
-    follow.push(...follows[j]!);
-  }
-  const g = new Gen(insts, bbAt, ranges, live, follow);
-  for (let j = 0; j < runs.length; j++) {
-    g.startBB(j, runs.length > 1);
-    const [from, to] = ranges[j]!;
-    const n = to - from;
-    for (let k = from; k < to; k++) {
-      g.idx = k;
-      const inst = insts[k]!;
-      const last = k === to - 1;
-      if (last && g.branch(inst, n)) break;
-      g.inst(inst, last);
-      if (last && STRAIGHT.has(inst.fn)) {
-        g.goTo(inst.next, n);
-        g.exit(`${inst.next}`, n);
-      } else if (last) g.leave(n);
-    }
-  }
-  const src = g.source();
-  const factory = new Function('E', 'I', 'FP', 'FPC', 'arr', src) as (e: typeof ENV, i: Inst[], fp: number[], fpc: number[], arr: unknown[]) => BlockFn;
-  return new Block(ranges[0]![1], factory(ENV, insts, g.fpInst, g.fpCount, arr), insts);
+  const factory = new Function('E', 'I', 'FP', 'arr', g.source()) as (e: typeof ENV, i: Inst[], fp: number[], arr: unknown[]) => BlockFn;
+  return new Block(n, factory(ENV, insts, g.fpInst, arr), insts);
 }

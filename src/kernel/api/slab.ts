@@ -4,6 +4,7 @@
 // (its size and KMALLOC_SHIFT_HIGH are probe facts), whose entries point at (opaque) kmem_cache
 // objects.
 import type { TrapContext } from '../../cpu/types.js';
+import { enabled } from '../identity/identity.js';
 import type { Kernel } from '../kernel.js';
 import { VMALLOC_BASE, VMALLOC_SIZE } from '../../mm/layout.js';
 
@@ -55,6 +56,11 @@ export function registerSlabApi(k: Kernel): void {
   k.exports.func('__kmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kmalloc_large', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kvmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
+  // 6.10 renamed these *_noprof; 6.11 added a kmem_buckets argument after the size when
+  // CONFIG_SLAB_BUCKETS is set (DECL_BUCKET_PARAMS), which moves the flags one place on.
+  const flagsAt = enabled(k.identity, 'SLAB_BUCKETS') ? 2 : 1;
+  k.exports.func('__kmalloc_node_noprof', (c) => alloc(c.arg(0), c.arg(flagsAt)));
+  k.exports.func('__kvmalloc_node_noprof', (c) => alloc(c.arg(0), c.arg(flagsAt)));
   k.exports.func('kfree', (c) => free(c.arg(0)));
   // kvfree takes either allocator's memory (kvmalloc may fall back to vmalloc on a real kernel).
   const inVmalloc = (p: bigint) => p >= VMALLOC_BASE && p < VMALLOC_BASE + VMALLOC_SIZE;

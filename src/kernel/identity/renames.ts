@@ -2,7 +2,9 @@
 // implements each once (under the name in the first column, the 6.1 one) and offers it under
 // every name of its row that the emulated build's Module.symvers exports, so a module built for
 // any of those releases links. Exports whose arguments changed are not here: they are separate
-// implementations in their kernel/api/ file, chosen by the build's version or config.
+// implementations in their kernel/api/ file, chosen by the build's version or config (e.g.
+// __kmalloc_node_noprof and __kvmalloc_node_noprof, which take a bucket argument on 6.11+
+// builds with CONFIG_SLAB_BUCKETS: api/slab.ts).
 //
 // Settled from the kernel sources (torvalds/linux, Debian's linux-source-6.1 and the 6.12
 // headers' Module.symvers). Releases are mainline; stable series may backport.
@@ -15,8 +17,8 @@ export const EXPORT_RENAMES: ReadonlyArray<readonly [impl: string, ...others: st
   ['kmalloc_node_trace', 'kmem_cache_alloc_node_trace', 'kmalloc_node_trace_noprof', '__kmalloc_cache_node_noprof'],
   // Allocation profiling (6.10) renamed the out-of-line allocators to *_noprof.
   ['__kmalloc', '__kmalloc_noprof'],
-  // kmalloc_order_trace (<= 6.0; it took the page order too, which modfs does not need).
-  ['kmalloc_large', 'kmalloc_large_noprof', '__kmalloc_large_noprof'],
+  // kmalloc_order_trace (<= 6.0) took the page order as a third argument, which modfs does not need.
+  ['kmalloc_large', 'kmalloc_order_trace', 'kmalloc_large_noprof', '__kmalloc_large_noprof'],
   ['kmalloc_large_node', 'kmalloc_large_node_noprof', '__kmalloc_large_node_noprof'],
   ['kmem_cache_alloc', 'kmem_cache_alloc_noprof'],
   ['kmemdup', 'kmemdup_noprof'],

@@ -98,7 +98,7 @@ copy_bin /usr/bin/dmesg /usr/bin/dmesg
 # of the host where modfs replays them.  (busybox sh prefers its own applets
 # to anything on PATH, so under it insmod would be busybox's insmod, which
 # retries a failed load and words its errors differently.)
-for t in dash cat ls stat head wc rm; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+for t in dash cat ls stat head wc rm grep sed setpriv; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
 
 cp "$ROOT"/experiments/*.sh "$R/experiments/"
 cp "$KO_DIR"/*.ko "$R/ko/"

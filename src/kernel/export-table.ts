@@ -57,7 +57,7 @@ export class ExportTable implements ExportRegistry {
     const addr = this.nextText;
     this.nextText += BigInt(FUNC_SLOT);
     this.mem.writeBytes(addr, bytes);
-    this.add({ kind: 'data', name, addr, size: FUNC_SLOT, align: FUNC_SLOT });
+    this.add({ kind: 'data', name, addr, size: FUNC_SLOT, align: FUNC_SLOT, text: true });
   }
 
   data(name: string, size: number, init?: (addr: bigint) => void, opts: { align?: number } = {}): void {
@@ -99,6 +99,23 @@ export class ExportTable implements ExportRegistry {
   /** Implementation names, registered or not exported by this build. */
   names(): IterableIterator<string> {
     return this.byName.keys();
+  }
+
+  /**
+   * The image's part of /proc/kallsyms: every implementation the build exports, under the build's
+   * name, by address. modfs has no vmlinux symbol table, so types are T for code, D for data and
+   * A for per-cpu offsets, and static kernel functions are absent.
+   */
+  kallsyms(): Array<{ addr: bigint; type: string; name: string }> {
+    const out: Array<{ addr: bigint; type: string; name: string }> = [];
+    for (const e of this.byName.values()) {
+      if (e.hidden) continue;
+      const name = this.shownName(e.name);
+      if (!vmlinuxExport(this.identity, name)) continue;
+      const type = e.kind === 'func' || e.text ? 'T' : e.size === 0 ? 'A' : 'D';
+      out.push({ addr: e.addr, type, name });
+    }
+    return out.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : a.name < b.name ? -1 : 1));
   }
 
   /** Kernel function or object containing `addr`, for %pS and oops call traces. */

@@ -21,6 +21,8 @@ export interface DataExport extends ExportBase {
   kind: 'data';
   size: number;
   align: number;
+  /** Machine code in the kernel text (thunks), not an object. */
+  text?: boolean;
   /** Fills the object once its address is known (pointers to traps, initial values). */
   init?: (addr: bigint) => void;
 }

@@ -1,8 +1,9 @@
-// /proc: `modules` (seq_file, newest first), `version`, and `sys/kernel/{osrelease,tainted}`.
+// /proc: `kallsyms`, `modules` (seq_file, newest first), `version`, and `sys/kernel/{osrelease,tainted}`.
 import { procVersion } from '../kernel/identity/identity.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { ModuleState, type Module } from '../kernel/module.js';
 import { moduleTaintLetters } from '../kernel/taint.js';
+import { kallsymsText } from '../kernel/kallsyms-text.js';
 import { attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import type { Caller, DirNode } from './node.js';
@@ -31,9 +32,11 @@ export function procTree(k: Kernel): DirNode {
     show: (c) => k.visibleModules().map((m) => procModulesLine(m, seesAddresses(c))).join(''),
   });
   const tainted = attrFile({ mode: 0o644, size: 0, show: () => `${k.taint}\n` });
+  const kallsyms = attrFile({ mode: 0o444, size: 0, show: (c) => kallsymsText(k, seesAddresses(c)) });
   const version = attrFile({ mode: 0o444, size: 0, show: () => procVersion(k.identity) });
   const osrelease = attrFile({ mode: 0o444, size: 0, show: () => `${k.identity.release}\n` });
   return dir(0o555, () => [
+    ['kallsyms', kallsyms],
     ['modules', modules],
     ['sys', dir(0o555, () => [['kernel', dir(0o555, () => [['osrelease', osrelease], ['tainted', tainted]])]])],
     ['version', version],

@@ -18,11 +18,13 @@ import { layoutModule } from './layout.js';
 import { LoadError } from './load-error.js';
 import { setupLoadInfo, structModuleName, type LoadInfo } from './load-info.js';
 import { hashPointer } from '../ptr-hash.js';
+import { moduleKallsyms } from '../kallsyms.js';
 import { readModuleExports, checkDuplicateExports } from './module-exports.js';
 import { applyRelocations } from './relocate.js';
 import { checkVersion, readVersions, resolveSymbols } from './resolve.js';
 import { stripSignature } from './signature.js';
 import { kernelSymbolSource } from './symbol-source.js';
+import { waitForExporters } from './wait-exporters.js';
 
 export interface LoadOptions {
   args?: string;
@@ -50,6 +52,7 @@ export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {})
 
 /** loadModule, with init run in slices (api/sched.ts) so other FUSE requests are served meanwhile. */
 export async function loadModuleAsync(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Promise<Module> {
+  await waitForExporters(k, image);
   const task = k.sched.newTask('insmod', INIT_FRAMES);
   try {
     const mod = prepareModule(k, image, opts, task);
@@ -233,6 +236,7 @@ function formModule(k: Kernel, info: LoadInfo, mod: Module, t: TaintSink, opts: 
     if (mod.percpu) k.mem.writeBytes(mod.percpu.base, info.img.slice(info.sections[info.pcpuIndex]!.offset, mod.percpu.size));
     mod.exports = readModuleExports(info, k.mem, addrOf);
     mod.symbols = kallsyms(info, symbols, values, layout.place);
+    mod.kallsyms = moduleKallsyms(info, symbols, values, (i) => !!layout.place[i]?.init);
     mod.sections = info.sections
       .map((s, i) => ({ s, i }))
       .filter(({ s, i }) => layout.place[i] && s.size > 0n)

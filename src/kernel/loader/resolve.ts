@@ -1,7 +1,7 @@
 // simplify_symbols/resolve_symbol: give every symbol its final address, reporting each
 // undefined one the kernel cannot supply. All bad symbols are reported; the last error wins.
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_WEAK, type ElfSymbol } from '../../elf/index.js';
-import { EINVAL, ENOENT, ENOEXEC } from '../errno.js';
+import { EBUSY, EINVAL, ENOENT, ENOEXEC } from '../errno.js';
 import type { Module } from '../module.js';
 import { TAINT } from '../taint.js';
 import { forceLoad, type TaintSink } from './check-modinfo.js';
@@ -142,6 +142,8 @@ export function resolveSymbols(
     }
     if (f.owner) {
       const r = src.refModule(mod, f.owner);
+      // An exporter still in its init after resolve_symbol_wait's 30 s (wait-exporters.ts).
+      if (r === EBUSY) t.warn(`${mod.name}: gave up waiting for init of module ${f.owner.name}.`);
       if (r) return r;
     }
     return f.addr;

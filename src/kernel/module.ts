@@ -42,10 +42,17 @@ export interface ModuleExportEntry {
   namespace: string;
 }
 
+/** One allocation of module memory (the core or init layout; a module_memory type on 6.4+). */
+export interface MemoryRegion extends Layout {
+  init: boolean;
+}
+
 export class Module {
   state = ModuleState.UNFORMED;
-  core: Layout = { base: 0n, size: 0 };
-  init: Layout = { base: 0n, size: 0 };
+  /** Where the module's sections live: core and init before 6.4, one per memory type after. */
+  regions: MemoryRegion[] = [];
+  /** The region /proc/modules prints the address of (core, or MOD_TEXT on 6.4+). */
+  addressRegion = 0;
   /** Address of the live struct module inside the core area (THIS_MODULE). */
   thisModule = 0n;
   initFn = 0n;
@@ -87,10 +94,22 @@ export class Module {
     return this.initFn !== 0n && this.exitFn === 0n;
   }
 
-  containsAddress(addr: bigint): boolean {
-    return (
-      (addr >= this.core.base && addr < this.core.base + BigInt(this.core.size)) ||
-      (this.init.size > 0 && addr >= this.init.base && addr < this.init.base + BigInt(this.init.size))
-    );
+  /** Core memory: its total size (sysfs coresize) and where it starts (/proc/modules). */
+  get core(): Layout {
+    return { base: this.regions[this.addressRegion]?.base ?? 0n, size: sum(this.regions.filter((r) => !r.init)) };
   }
+
+  /** Init memory still allocated (sysfs initsize; 0 once init is done). */
+  get init(): Layout {
+    const r = this.regions.filter((x) => x.init && x.size);
+    return { base: r[0]?.base ?? 0n, size: sum(r) };
+  }
+
+  containsAddress(addr: bigint): boolean {
+    return this.regions.some((r) => r.size > 0 && addr >= r.base && addr < r.base + BigInt(r.size));
+  }
+}
+
+function sum(rs: Layout[]): number {
+  return rs.reduce((n, r) => n + r.size, 0);
 }

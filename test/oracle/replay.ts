@@ -20,11 +20,18 @@ export function shimDir(): string {
   return dir;
 }
 
-export async function replay(name: string, shims: string): Promise<string> {
-  const daemon = await startDaemon([BIN, 'mount', '{mount}']);
+export interface ReplayOptions {
+  /** --kernel for the mount (default: the bundled build, via MODFS_KERNEL in vitest.config). */
+  kernel?: string;
+  /** Directory of the .ko files (default examples/ko, the bundled build's fixtures). */
+  ko?: string;
+}
+
+export async function replay(name: string, shims: string, opts: ReplayOptions = {}): Promise<string> {
+  const daemon = await startDaemon([BIN, 'mount', '{mount}', ...(opts.kernel ? ['--kernel', opts.kernel] : [])]);
   try {
     const r = spawnSync('sh', [join(ROOT, 'experiments', `${name}.sh`)], {
-      env: { ...process.env, SYS: daemon.mountDir, KO: join(ROOT, 'examples/ko'), PATH: `${shims}:${process.env.PATH}` },
+      env: { ...process.env, SYS: daemon.mountDir, KO: opts.ko ?? join(ROOT, 'examples/ko'), PATH: `${shims}:${process.env.PATH}` },
       encoding: 'utf8',
       timeout: 240_000,
     });

@@ -164,30 +164,33 @@ function formModule(k: Kernel, info: LoadInfo, mod: Module, t: TaintSink, opts: 
     }
   });
 
-  const layout = layoutModule(info, symbols);
+  const layout = layoutModule(info, symbols, facts.versionCode);
   // add_unformed_module: a LIVE module of that name is EEXIST; one coming or going is EBUSY.
   const existing = k.modules.find((m) => m.name === modName);
   if (existing) throw new LoadError(existing.state === ModuleState.LIVE ? EEXIST : EBUSY);
 
-  const core = k.moduleArea.alloc(layout.coreSize, 4096);
-  const init = layout.initSize ? k.moduleArea.alloc(layout.initSize, 4096) : 0n;
-  if (core === null || init === null) {
-    if (core) k.moduleArea.free(core);
-    if (init) k.moduleArea.free(init);
-    throw new LoadError(ENOMEM);
+  // move_module: one allocation per region (an empty one gets none, as on 6.4+).
+  const bases: bigint[] = [];
+  for (const r of layout.regions) {
+    const b = r.size ? k.moduleArea.alloc(r.size, 4096) : 0n;
+    if (b === null) {
+      for (const a of bases) if (a) k.moduleArea.free(a);
+      throw new LoadError(ENOMEM);
+    }
+    bases.push(b);
   }
-  mod.core = { base: core, size: layout.coreSize };
-  mod.init = { base: init, size: layout.initSize };
-  mod.allocations.push(core);
-  if (init) mod.allocations.push(init);
+  mod.regions = layout.regions.map((r, i) => ({ base: bases[i]!, size: r.size, init: r.init }));
+  mod.addressRegion = layout.addressRegion;
+  mod.allocations.push(...bases.filter((b) => b !== 0n));
   k.modules.unshift(mod); // UNFORMED: on the list, invisible
 
   try {
-    // move_module: copy every loaded section to its final place.
+    // Copy every loaded section to its final place.
     const addrOf = (i: number): bigint => {
       const p = layout.place[i];
-      return p ? (p.init ? init : core) + BigInt(p.offset) : 0n;
+      return p ? bases[p.region]! + BigInt(p.offset) : 0n;
     };
+    const inInit = (i: number) => !!layout.place[i] && layout.regions[layout.place[i]!.region]!.init;
     info.sections.forEach((s, i) => {
       const p = layout.place[i];
       if (!p || s.type === SHT_NOBITS || s.size === 0n) return;
@@ -235,8 +238,8 @@ function formModule(k: Kernel, info: LoadInfo, mod: Module, t: TaintSink, opts: 
     applyRelocations(info, modName, k.mem, (i) => !!layout.place[i], addrOf, values, (p) => hashPointer(p), t);
     if (mod.percpu) k.mem.writeBytes(mod.percpu.base, info.img.slice(info.sections[info.pcpuIndex]!.offset, mod.percpu.size));
     mod.exports = readModuleExports(info, k.mem, addrOf);
-    mod.symbols = kallsyms(info, symbols, values, layout.place);
-    mod.kallsyms = moduleKallsyms(info, symbols, values, (i) => !!layout.place[i]?.init);
+    mod.symbols = kallsyms(info, symbols, values, layout.place, inInit);
+    mod.kallsyms = moduleKallsyms(info, symbols, values, inInit);
     mod.sections = info.sections
       .map((s, i) => ({ s, i }))
       .filter(({ s, i }) => layout.place[i] && s.size > 0n)
@@ -293,12 +296,13 @@ function completeInit(k: Kernel, mod: Module, ret: bigint, task: Task): Module {
   }
   k.setModuleState(mod, ModuleState.LIVE);
   mod.refcnt -= 1;
-  // Free the init area: init sections keep their (now stale) addresses in sections/.
-  if (mod.init.size) {
-    k.moduleArea.free(mod.init.base);
-    mod.allocations = mod.allocations.filter((a) => a !== mod.init.base);
+  // Free the init regions: init sections keep their (now stale) addresses in sections/.
+  for (const r of mod.regions) {
+    if (!r.init || !r.base) continue;
+    k.moduleArea.free(r.base);
+    mod.allocations = mod.allocations.filter((a) => a !== r.base);
   }
-  mod.init = { base: 0n, size: 0 };
+  mod.regions = mod.regions.map((r) => (r.init ? { ...r, base: 0n, size: 0 } : r));
   mod.symbols = mod.symbols.filter((s) => !s.init);
   k.changed();
   return mod;
@@ -336,13 +340,12 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
   k.changed();
 }
 
-
-
 function kallsyms(
   info: LoadInfo,
   symbols: ReturnType<LoadInfo['img']['symbols']>,
   values: bigint[],
-  place: Array<{ init: boolean } | undefined>,
+  place: Array<unknown | undefined>,
+  inInit: (section: number) => boolean,
 ): Module['symbols'] {
   const strtab = info.sections[info.strIndex]!;
   const out: Module['symbols'] = [];
@@ -357,7 +360,7 @@ function kallsyms(
       continue;
     }
     if (name.startsWith('__UNIQUE_ID') || name.startsWith('.L')) continue;
-    out.push({ name, addr: values[s.index]!, size: Number(s.size), init: p.init });
+    out.push({ name, addr: values[s.index]!, size: Number(s.size), init: inInit(s.shndx) });
   }
   return out.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
 }

@@ -1,14 +1,18 @@
 // Every kernel area registers its exports here, in dependency order (params before users).
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
+import { registerHexdumpApi } from './hexdump.js';
 import { registerLibApi } from './lib.js';
 import { registerLockingApi } from './locking.js';
 import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
+import { registerRandomApi } from './random.js';
 import { registerSchedApi } from './sched.js';
+import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
 import { registerStringApi } from './string.js';
+import { registerUuidApi } from './uuid.js';
 
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
@@ -18,6 +22,10 @@ export function registerAllApis(k: Kernel): void {
   registerLibApi(k);
   registerParamApi(k);
   registerMiscApi(k);
+  registerRandomApi(k);
+  registerHexdumpApi(k);
+  registerSiphashApi(k);
+  registerUuidApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
 }

@@ -1,6 +1,8 @@
 // Every kernel area registers its exports here, in dependency order (params before users).
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
+import { registerBitmapApi } from './bitmap.js';
+import { registerFindBitApi } from './find-bit.js';
 import { registerHexdumpApi } from './hexdump.js';
 import { registerLibApi } from './lib.js';
 import { registerLockingApi } from './locking.js';
@@ -11,6 +13,7 @@ import { registerRandomApi } from './random.js';
 import { registerSchedApi } from './sched.js';
 import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
+import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
 import { registerUuidApi } from './uuid.js';
 
@@ -20,12 +23,15 @@ export function registerAllApis(k: Kernel): void {
   registerSlabApi(k);
   registerStringApi(k);
   registerLibApi(k);
+  registerBitmapApi(k);
+  registerFindBitApi(k);
   registerParamApi(k);
   registerMiscApi(k);
   registerRandomApi(k);
   registerHexdumpApi(k);
   registerSiphashApi(k);
   registerUuidApi(k);
+  registerSoftwareNodeApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
 }

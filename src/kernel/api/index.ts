@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
 import { registerBitmapApi } from './bitmap.js';
+import { registerDynamicDebugApi } from './dynamic-debug.js';
 import { registerFindBitApi } from './find-bit.js';
 import { registerHexdumpApi } from './hexdump.js';
 import { registerLibApi } from './lib.js';
@@ -10,6 +11,7 @@ import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
 import { registerRandomApi } from './random.js';
+import { registerScanfApi } from './scanf.js';
 import { registerSchedApi } from './sched.js';
 import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
@@ -20,6 +22,8 @@ import { registerUuidApi } from './uuid.js';
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
   registerPrintkApi(k);
+  registerScanfApi(k);
+  registerDynamicDebugApi(k);
   registerSlabApi(k);
   registerStringApi(k);
   registerLibApi(k);

@@ -7,8 +7,8 @@
 import type { TrapContext } from '../../cpu/types.js';
 import type { FormatArgs, FormatHooks, FwnodeInfo } from '../format.js';
 import type { Kernel } from '../kernel.js';
-import { hashPointer } from '../loader/load-module.js';
 import { MM_LAYOUT } from '../mm-layout-data.js';
+import { hashPointer } from '../ptr-hash.js';
 
 export function formatHooks(k: Kernel): FormatHooks {
   let noHash: bigint | undefined;

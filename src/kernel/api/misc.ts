@@ -6,11 +6,11 @@ import { formatKernel } from '../format.js';
 import { formatHooks, variadicArgs } from './format-hooks.js';
 import { TAINT } from '../taint.js';
 
-const HZ = 250n;
-const INITIAL_JIFFIES = BigInt.asUintN(64, BigInt(-300) * HZ);
-
 export function registerMiscApi(k: Kernel): void {
   const m = k.mem;
+  // CONFIG_HZ of the emulated build; jiffies starts 5 minutes before wrapping (INITIAL_JIFFIES).
+  const HZ = BigInt(k.identity.facts.hz);
+  const INITIAL_JIFFIES = BigInt.asUintN(64, BigInt(-300) * HZ);
   /** Virtual time advanced by delays, added to the wall clock since boot. */
   let slept = 0n;
   const nowNs = () => k.clockNs() + slept;

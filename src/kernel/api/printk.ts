@@ -43,5 +43,5 @@ export function registerPrintkApi(k: Kernel): void {
     return k.kstrdup(formatKernel(fmt, vaListArgs(k, c.arg(2)), hooks));
   });
   // bool no_hash_pointers (the boot option, off): %p hashes.
-  k.exports.data('no_hash_pointers', 1, undefined, { gpl: true, align: 1 });
+  k.exports.data('no_hash_pointers', 1, undefined, { align: 1 });
 }

@@ -90,10 +90,8 @@ export function registerSoftwareNodeApi(k: Kernel): void {
     return out;
   };
 
-  // All EXPORT_SYMBOL_GPL (Module.symvers).
-  const GPL = { gpl: true };
-  k.exports.func('software_node_register', (c) => register(c.arg(0)), GPL);
-  k.exports.func('software_node_unregister', (c) => unregister(c.arg(0)), GPL);
+  k.exports.func('software_node_register', (c) => register(c.arg(0)));
+  k.exports.func('software_node_unregister', (c) => unregister(c.arg(0)));
   k.exports.func('software_node_register_nodes', (c) => {
     const list = entries(c.arg(0));
     for (const n of list) {
@@ -105,14 +103,14 @@ export function registerSoftwareNodeApi(k: Kernel): void {
       }
     }
     return 0;
-  }, GPL);
+  });
   k.exports.func('software_node_unregister_nodes', (c) => {
     for (const n of entries(c.arg(0)).reverse()) unregister(n);
-  }, GPL);
-  k.exports.func('software_node_fwnode', (c) => byNode.get(c.arg(0))?.fwnode ?? 0n, GPL);
-  k.exports.func('to_software_node', (c) => swnodeOf(c.arg(0))?.node ?? 0n, GPL);
+  });
+  k.exports.func('software_node_fwnode', (c) => byNode.get(c.arg(0))?.fwnode ?? 0n);
+  k.exports.func('to_software_node', (c) => swnodeOf(c.arg(0))?.node ?? 0n);
   k.exports.func('is_software_node', (c) => {
     const f = c.arg(0);
     return f !== 0n && f < 0xfffffffffffff001n && m.readU64(f + OPS) === opsAddr;
-  }, GPL);
+  });
 }

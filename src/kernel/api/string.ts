@@ -273,7 +273,7 @@ export function registerStringApi(k: Kernel): void {
     items.forEach((v, i) => m.writeU64(out + BigInt(i * 8), v));
     m.writeU64(out + BigInt(items.length * 8), 0n);
     return out;
-  }, { gpl: true });
+  });
 
   // kstrto*(s, base, *res): 0 or -errno; the result is written only on success.
   const kstrto = (name: string, size: 1 | 2 | 4 | 8, parse: (s: Uint8Array, base: number) => KResult<bigint | number>) =>

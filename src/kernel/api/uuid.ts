@@ -43,15 +43,15 @@ export function registerUuidApi(k: Kernel): void {
 
   // Random v4 identifiers: the version nibble sits in byte 6 of a UUID, byte 7 of a GUID.
   const getRandomBytes = k.exports.addressOf('get_random_bytes');
-  const generate = (name: string, versionByte: number, gpl = false) =>
+  const generate = (name: string, versionByte: number) =>
     k.exports.func(name, (c) => {
       const p = c.arg(0);
       c.call(getRandomBytes, [p, 16n]);
       m.writeU8(p + BigInt(versionByte), (m.readU8(p + BigInt(versionByte)) & 0x0f) | 0x40);
       m.writeU8(p + 8n, (m.readU8(p + 8n) & 0x3f) | 0x80);
-    }, { gpl });
+    });
   generate('generate_random_uuid', 6);
   generate('generate_random_guid', 7);
-  generate('uuid_gen', 6, true); // EXPORT_SYMBOL_GPL
-  generate('guid_gen', 7, true);
+  generate('uuid_gen', 6);
+  generate('guid_gen', 7);
 }

@@ -6,7 +6,7 @@
 // thousands of checks of the kernel library modfs implements in TypeScript.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../helpers/daemon.js';
 import { mask, ROOT, shimDir } from '../oracle/replay.js';
@@ -47,7 +47,10 @@ function normal(text: string): string {
 }
 
 async function runOnModfs(test: string, ko: string): Promise<string> {
-  const daemon = await startDaemon([BIN, 'mount', '{mount}']);
+  // Emulate the build the modules were made for: the headers' release (the cache dir's name),
+  // or the KDIR they were built against.
+  const kernel = process.env.KDIR ?? basename(ko);
+  const daemon = await startDaemon([BIN, 'mount', '{mount}', '--kernel', kernel]);
   try {
     const r = spawnSync('sh', [join(ROOT, 'experiments/selftests/selftest.sh')], {
       env: { ...process.env, SYS: daemon.mountDir, KO: ko, TEST: test, PATH: `${shims}:${process.env.PATH}` },

@@ -10,7 +10,8 @@
 # tarball. The result is cached under node_modules/.cache/modfs-selftests/<release>/ and reused
 # while the tarball, the headers and this script are unchanged, so a test run that finds it
 # costs nothing. As root with apt-get and no linux-source-6.1, the package is installed (CI).
-# Progress goes to stderr; stdout is the output directory only.
+# Progress goes to stderr; stdout is the output directory only. Exit status 2 means something
+# to build with is missing (headers, source, tools), 1 that the build itself failed.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +28,7 @@ say() { echo "build-selftests: $*" >&2; }
 
 if [[ ! -f $KDIR/Makefile || ! -f $KDIR/Module.symvers ]]; then
 	say "no kernel headers at $KDIR (apt-get install linux-headers-6.1.0-56-amd64, or set KDIR)"
-	exit 1
+	exit 2
 fi
 if [[ ! -r $TARBALL ]]; then
 	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -36,11 +37,11 @@ if [[ ! -r $TARBALL ]]; then
 	fi
 	if [[ ! -r $TARBALL ]]; then
 		say "no kernel source $TARBALL (apt-get install linux-source-6.1, or set LINUX_SOURCE)"
-		exit 1
+		exit 2
 	fi
 fi
 for tool in make gcc tar xz; do
-	command -v "$tool" >/dev/null || { say "'$tool' is missing (apt-get install build-essential xz-utils)"; exit 1; }
+	command -v "$tool" >/dev/null || { say "'$tool' is missing (apt-get install build-essential xz-utils)"; exit 2; }
 done
 
 RELEASE=$(basename "$(readlink -f "$KDIR")" | sed 's/^linux-headers-//')

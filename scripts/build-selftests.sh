@@ -23,6 +23,10 @@ TESTS=(test-kstrtox test_bitmap test_bitops test_hexdump test_memcat_p test_min_
 	test_module test_printf test_scanf test_siphash test_string test_strscpy test_uuid)
 # Local headers the tests include by relative path ("../tools/testing/...").
 HEADERS=(tools/testing/selftests/kselftest_module.h)
+# modfs's own companions (test/selftests/modules/*.c): they print the values the kernel's tests
+# only check, so that a transcript pins them down.
+EXTRA=()
+for f in "$ROOT"/test/selftests/modules/*.c; do EXTRA+=("$(basename "$f" .c)"); done
 
 say() { echo "build-selftests: $*" >&2; }
 
@@ -51,13 +55,13 @@ KEY=$( {
 	stat -c '%s %Y' "$TARBALL"
 	readlink -f "$KDIR"
 	cat "$KDIR/include/config/kernel.release" "$KDIR/Module.symvers" 2>/dev/null | md5sum
-	md5sum < "${BASH_SOURCE[0]}"
+	cat "${BASH_SOURCE[0]}" "$ROOT"/test/selftests/modules/*.c | md5sum
 } | md5sum | cut -d' ' -f1)
 
 complete() {
 	[[ -f $OUT/.key && $(cat "$OUT/.key") == "$KEY" ]] || return 1
 	local t
-	for t in "${TESTS[@]}"; do [[ -f $OUT/$t.ko ]] || return 1; done
+	for t in "${TESTS[@]}" "${EXTRA[@]}"; do [[ -f $OUT/$t.ko ]] || return 1; done
 }
 if complete; then
 	echo "$OUT"
@@ -71,18 +75,20 @@ for t in "${TESTS[@]}"; do members+=("linux-source-6.1/lib/$t.c"); done
 for h in "${HEADERS[@]}"; do members+=("linux-source-6.1/$h"); done
 say "extracting ${#members[@]} files from $(basename "$TARBALL")"
 tar -xJf "$TARBALL" -C "$BUILD" --strip-components=1 "${members[@]}"
+cp "$ROOT"/test/selftests/modules/*.c "$BUILD/lib/"
 
 {
 	echo "# lib/Makefile's rules for these objects, built as modules."
 	for t in "${TESTS[@]}"; do echo "obj-m += $t.o"; done
 	echo "CFLAGS_test_bitops.o += -Werror"
+	for t in "${EXTRA[@]}"; do echo "obj-m += $t.o"; done
 } > "$BUILD/lib/Kbuild"
 
-say "building ${#TESTS[@]} modules against $KDIR"
+say "building ${#TESTS[@]} + ${#EXTRA[@]} modules against $KDIR"
 make -s -C "$KDIR" M="$BUILD/lib" modules -j"$(nproc)" >&2
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.ko "$OUT/.key"
-for t in "${TESTS[@]}"; do cp "$BUILD/lib/$t.ko" "$OUT/"; done
+for t in "${TESTS[@]}" "${EXTRA[@]}"; do cp "$BUILD/lib/$t.ko" "$OUT/"; done
 echo "$KEY" > "$OUT/.key"
 echo "$OUT"

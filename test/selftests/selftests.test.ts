@@ -17,6 +17,11 @@ const TRANSCRIPTS = join(ROOT, 'transcripts/selftests');
 /** What differs between two runs of the same self-test, on the real kernel as on modfs. */
 const MASKS: Array<{ pattern: RegExp; replace: string; why: string }> = [
   {
+    pattern: /\r/g,
+    replace: '',
+    why: 'the oracle records a serial console and drops every carriage return (scripts/selftests-oracle.sh, tr -d); lib_extra prints one raw',
+  },
+  {
     pattern: /, Time: \d+$/gm,
     replace: ', Time: N',
     why: 'test_bitmap prints how many nanoseconds bitmap_parselist and bitmap_print_to_pagebuf took',

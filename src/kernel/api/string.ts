@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { EINVAL, ERANGE } from '../errno.js';
 import { isSpace, toLower } from '../ctype.js';
+import { stringEscapeMem } from '../string-escape.js';
 import { kstrtobool, kstrtoint, kstrtoll, kstrtos16, kstrtos8, kstrtou16, kstrtou8, kstrtouint, kstrtoull, simpleStrtoll, simpleStrtoull, type KResult } from '../kstrtox.js';
 
 const E2BIG = 7;
@@ -257,6 +258,15 @@ export function registerStringApi(k: Kernel): void {
       if (count) m.writeBytes(dst, m.readBytes(src, count));
       m.fill(dst + BigInt(count), Number(c.arg(4) & 0xffn), dstLen - count);
     } else if (dstLen) m.writeBytes(dst, m.readBytes(src, dstLen));
+  });
+  // string_escape_mem (lib/string_helpers.c): stores what fits in osz (no NUL added) and
+  // returns the length the whole escaped text has.
+  k.exports.func('string_escape_mem', (c) => {
+    const [src, isz, dst, osz, flags, only] = [c.arg(0), n64(c.arg(1)), c.arg(2), n64(c.arg(3)), Number(c.arg(4) & 0xffffffffn), c.arg(5)];
+    const out = stringEscapeMem(isz ? m.readBytes(src, isz) : new Uint8Array(0), flags, only ? cs(only) : null);
+    const n = Math.min(out.length, osz);
+    if (n) m.writeBytes(dst, Uint8Array.from(out.slice(0, n)));
+    return out.length;
   });
   // __memcat_p (lib/memcat_p.c): two NULL-terminated pointer arrays into a new one.
   k.exports.func('__memcat_p', (c) => {

@@ -3,52 +3,24 @@
 // a read the hooks refuse (null) prints "(efault)" in place of the whole conversion, where the
 // kernel would oops (the kernel-side hooks let the fault through instead, so it does).
 import { isDigit } from './ctype.js';
-import type { FormatArgs, FormatHooks } from './format.js';
+import type { FormatHooks } from './format.js';
 import { errname, formatKernel } from './format.js';
+import { flagsString, resource } from './format-flags.js';
+import { ipAddr } from './format-ip.js';
+import { bytes, cstr, int64, s32, stringAt, u32, u64, u8, le, Unreadable, type PointerCtx } from './format-read.js';
 import {
-  ascii, badPointer, DEC, DEC02, DEC04, errorString, FLAG_HEX, hex2, isErr, number, pointerString,
-  SIGN, SMALL, SPECIAL, specialHex, STR, stringNoCheck, widen, ZEROPAD, type Spec,
+  ascii, badPointer, DEC, DEC02, DEC04, errorString, hex2, isErr, number, pointerString,
+  SIGN, SMALL, specialHex, STR, stringNoCheck, widen, ZEROPAD, type Spec,
 } from './format-spec.js';
-import { GFPFLAG_NAMES, MM_LAYOUT, PAGEFLAG_NAMES, VMAFLAG_NAMES } from './mm-layout-data.js';
+import { MM_LAYOUT } from './mm-layout-data.js';
 import { ESCAPE_ANY, ESCAPE_ANY_NP, ESCAPE_HEX, ESCAPE_NP, ESCAPE_NULL, ESCAPE_OCTAL, ESCAPE_SPACE, ESCAPE_SPECIAL, stringEscapeMem } from './string-escape.js';
 
-export interface PointerCtx {
-  out: number[];
-  hooks: FormatHooks | undefined;
-}
+export type { PointerCtx } from './format-read.js';
 
-/** A read the hooks could not do. */
-class Unreadable extends Error {}
-
-function bytes(ctx: PointerCtx, addr: bigint, len: number): Uint8Array {
-  const b = ctx.hooks?.readBytes(addr, len) ?? null;
-  if (b === null) throw new Unreadable();
-  return b;
-}
-const u8 = (ctx: PointerCtx, a: bigint): number => bytes(ctx, a, 1)[0]!;
-const le = (b: Uint8Array): bigint => b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n);
-const u16 = (ctx: PointerCtx, a: bigint): number => Number(le(bytes(ctx, a, 2)));
-const u32 = (ctx: PointerCtx, a: bigint): number => Number(le(bytes(ctx, a, 4)));
-const s32 = (ctx: PointerCtx, a: bigint): number => u32(ctx, a) | 0;
-const u64 = (ctx: PointerCtx, a: bigint): bigint => le(bytes(ctx, a, 8));
-const cstr = (ctx: PointerCtx, a: bigint, max = 0x7fffffff): Uint8Array => {
-  const s = ctx.hooks?.readString(a, max) ?? null;
-  if (s === null) throw new Unreadable();
-  return s;
-};
-/** An int as number() receives it: sign-extended to 64 bits, printed unsigned. */
-const int64 = (v: number): bigint => BigInt.asUintN(64, BigInt(v));
-
-/** string(): check_pointer, then the bytes at p. */
-function stringAt(ctx: PointerCtx, p: bigint, spec: Spec): void {
-  if (badPointer(ctx.out, p, spec)) return;
-  stringNoCheck(ctx.out, spec.precision === 0 ? [] : cstr(ctx, p, spec.precision >= 0 ? spec.precision : undefined), spec);
-}
-
-export function pointer(ctx: PointerCtx, ext: string, p: bigint, spec: Spec, args: FormatArgs): void {
+export function pointer(ctx: PointerCtx, ext: string, p: bigint, spec: Spec): void {
   const start = ctx.out.length;
   try {
-    dispatch(ctx, ext, p, spec, args);
+    dispatch(ctx, ext, p, spec);
   } catch (e) {
     if (!(e instanceof Unreadable)) throw e;
     ctx.out.length = start;
@@ -56,7 +28,7 @@ export function pointer(ctx: PointerCtx, ext: string, p: bigint, spec: Spec, arg
   }
 }
 
-function dispatch(ctx: PointerCtx, ext: string, p: bigint, spec: Spec, args: FormatArgs): void {
+function dispatch(ctx: PointerCtx, ext: string, p: bigint, spec: Spec): void {
   const out = ctx.out;
   const f = (i: number): string => ext[i] ?? '';
   switch (f(0)) {
@@ -127,7 +99,6 @@ function dispatch(ctx: PointerCtx, ext: string, p: bigint, spec: Spec, args: For
     default:
       return defaultPointer(ctx, p, spec);
   }
-  void args;
 }
 
 /** default_pointer(): hashed, unless no_hash_pointers. */
@@ -240,111 +211,6 @@ function bitmapList(ctx: PointerCtx, p: bigint, spec: Spec): void {
     b = e;
   }
 }
-
-// ---- network addresses --------------------------------------------------------------------
-
-function ip4(a: Uint8Array, leadingZeros: boolean, order: string): number[] {
-  const idx = order === 'h' || order === 'l' ? [3, 2, 1, 0] : [0, 1, 2, 3]; // 'h' is host = little endian
-  return ascii(idx.map((i) => (leadingZeros ? String(a[i]).padStart(3, '0') : String(a[i]))).join('.'));
-}
-
-function ip6(a: Uint8Array, colons: boolean): number[] {
-  const groups: string[] = [];
-  for (let i = 0; i < 8; i++) groups.push(Array.from(a.subarray(2 * i, 2 * i + 2), (x) => x.toString(16).padStart(2, '0')).join(''));
-  return ascii(groups.join(colons ? ':' : ''));
-}
-
-/** ip6_compressed_string(): the longest run of two or more zero words as `::`, IPv4 tails. */
-function ip6Compressed(a: Uint8Array): number[] {
-  const words = Array.from({ length: 8 }, (_, i) => (a[2 * i]! << 8) | a[2 * i + 1]!);
-  const v4mapped = words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff;
-  const isatap = (((a[8]! | 0x02) << 24) | (a[9]! << 16) | (a[10]! << 8) | a[11]!) >>> 0 === 0x02005efe;
-  const useV4 = v4mapped || isatap;
-  const range = useV4 ? 6 : 8;
-  let longest = 1;
-  let colonpos = -1;
-  for (let i = 0; i < range; i++) {
-    let z = 0;
-    for (let j = i; j < range && words[j] === 0; j++) z++;
-    if (z > longest) {
-      longest = z;
-      colonpos = i;
-    }
-  }
-  let s = '';
-  let needcolon = false;
-  for (let i = 0; i < range; i++) {
-    if (i === colonpos) {
-      if (needcolon || i === 0) s += ':';
-      s += ':';
-      needcolon = false;
-      i += longest - 1;
-      continue;
-    }
-    if (needcolon) s += ':';
-    s += words[i]!.toString(16);
-    needcolon = true;
-  }
-  if (useV4) {
-    if (needcolon) s += ':';
-    s += String.fromCharCode(...ip4(a.subarray(12), false, 'n'));
-  }
-  return ascii(s);
-}
-
-function ipAddr(ctx: PointerCtx, p: bigint, spec: Spec, ext: string): void {
-  const out = ctx.out;
-  if (badPointer(out, p, spec)) return;
-  const kind = ext[0]!;
-  switch (ext[1]) {
-    case '6':
-      return stringNoCheck(out, kind === 'I' && ext[2] === 'c' ? ip6Compressed(bytes(ctx, p, 16)) : ip6(bytes(ctx, p, 16), kind === 'I'), spec);
-    case '4':
-      return stringNoCheck(out, ip4(bytes(ctx, p, 4), kind === 'i', ext[2] ?? ''), spec);
-    case 'S': {
-      // The letters after "S" (the kernel's isalpha loop) are the options.
-      const opts = (ext.slice(2).match(/^[A-Za-z]*/) ?? [''])[0];
-      const family = u16(ctx, p);
-      const text: number[] = [];
-      if (family === 2 /* AF_INET */) {
-        let order = '';
-        for (const o of opts) if ('hlnb'.includes(o)) order = o;
-        text.push(...ip4(bytes(ctx, p + 4n, 4), kind === 'i', order));
-        if (opts.includes('p')) {
-          text.push(0x3a);
-          number(text, BigInt(swap16(u16(ctx, p + 2n))), spec);
-        }
-        return stringNoCheck(out, text, spec);
-      }
-      if (family === 10 /* AF_INET6 */) {
-        const [hp, hf, hs, hc] = ['p', 'f', 's', 'c'].map((o) => opts.includes(o));
-        const addr = bytes(ctx, p + 8n, 16);
-        const bracket = hp || hs || hf;
-        if (bracket) text.push(0x5b);
-        text.push(...(kind === 'I' && hc ? ip6Compressed(addr) : ip6(addr, kind === 'I')));
-        if (bracket) text.push(0x5d);
-        if (hp) {
-          text.push(0x3a);
-          number(text, BigInt(swap16(u16(ctx, p + 2n))), spec);
-        }
-        if (hf) {
-          text.push(0x2f);
-          number(text, BigInt(swap32(u32(ctx, p + 4n)) & 0x0fffffff), spec);
-        }
-        if (hs) {
-          text.push(0x25);
-          number(text, BigInt(u32(ctx, p + 24n)), spec);
-        }
-        return stringNoCheck(out, text, spec);
-      }
-      return errorString(out, '(einval)', spec);
-    }
-  }
-  return errorString(out, kind === 'i' ? '(%pi?)' : '(%pI?)', spec);
-}
-
-const swap16 = (v: number): number => ((v & 0xff) << 8) | (v >> 8);
-const swap32 = (v: number): number => (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 
 // ---- strings, identifiers, times ----------------------------------------------------------
 
@@ -490,54 +356,6 @@ export function time64ToTm(t: bigint): number[] {
   return [r % 60, Math.floor(r / 60) % 60, Math.floor(r / 3600), mday, mon, year - 1900];
 }
 
-// ---- flags (%pGp %pGg %pGv) -----------------------------------------------------------------
-
-function formatFlags(out: number[], flagsIn: bigint, names: ReadonlyArray<readonly [bigint, string]>): void {
-  let flags = flagsIn;
-  for (const [mask, name] of names) {
-    if (!flags) break;
-    if ((flags & mask) !== mask) continue;
-    out.push(...ascii(name));
-    flags &= ~mask;
-    if (flags) out.push(0x7c);
-  }
-  if (flags) number(out, flags, FLAG_HEX);
-}
-
-const PAGE_FIELDS: Array<{ key: 'SECTIONS' | 'NODES' | 'ZONES' | 'LAST_CPUPID' | 'KASAN_TAG'; name: string; spec: Spec }> = [
-  { key: 'SECTIONS', name: 'section', spec: DEC },
-  { key: 'NODES', name: 'node', spec: DEC },
-  { key: 'ZONES', name: 'zone', spec: DEC },
-  { key: 'LAST_CPUPID', name: 'lastcpupid', spec: FLAG_HEX },
-  { key: 'KASAN_TAG', name: 'kasantag', spec: FLAG_HEX },
-];
-
-function flagsString(ctx: PointerCtx, p: bigint, spec: Spec, kind: string): void {
-  const out = ctx.out;
-  if (badPointer(out, p, spec)) return;
-  if (kind === 'v') return formatFlags(out, u64(ctx, p), VMAFLAG_NAMES);
-  if (kind === 'g') return formatFlags(out, BigInt(u32(ctx, p)), GFPFLAG_NAMES); // gfp_t is 32 bits
-  if (kind !== 'p') return errorString(out, '(%pG?)', spec);
-  // format_page_flags(): the raw value, then the flag names and the fields packed above them.
-  const flags = u64(ctx, p);
-  number(out, flags, FLAG_HEX);
-  out.push(0x28);
-  const main = flags & ((1n << BigInt(MM_LAYOUT.NR_PAGEFLAGS)) - 1n);
-  let append = false;
-  if (main) {
-    formatFlags(out, main, PAGEFLAG_NAMES);
-    append = true;
-  }
-  for (const fld of PAGE_FIELDS) {
-    if (!MM_LAYOUT[`${fld.key}_WIDTH`]) continue;
-    if (append) out.push(0x7c);
-    out.push(...ascii(`${fld.name}=`));
-    number(out, (flags >> BigInt(MM_LAYOUT[`${fld.key}_PGSHIFT`])) & BigInt(MM_LAYOUT[`${fld.key}_MASK`]), fld.spec);
-    append = true;
-  }
-  out.push(0x29);
-}
-
 // ---- firmware nodes (%pfw) ------------------------------------------------------------------
 
 function fwnodeString(ctx: PointerCtx, p: bigint, spec: Spec, ext: string): void {
@@ -559,50 +377,3 @@ function fwnodeString(ctx: PointerCtx, p: bigint, spec: Spec, ext: string): void
   }
   widen(out, out.length - start, spec);
 }
-
-// ---- struct resource (%pR decoded, %pr raw) -------------------------------------------------
-
-const IORESOURCE = {
-  IO: 0x100n, MEM: 0x200n, IRQ: 0x400n, DMA: 0x800n, BUS: 0x1000n, PREFETCH: 0x2000n,
-  MEM_64: 0x100000n, WINDOW: 0x200000n, DISABLED: 0x10000000n, UNSET: 0x20000000n,
-};
-
-function resource(ctx: PointerCtx, p: bigint, spec: Spec, decodeIn: boolean): void {
-  if (badPointer(ctx.out, p, spec)) return;
-  const start = u64(ctx, p + BigInt(MM_LAYOUT['resource.start']));
-  const end = u64(ctx, p + BigInt(MM_LAYOUT['resource.end']));
-  const flags = u64(ctx, p + BigInt(MM_LAYOUT['resource.flags']));
-  const hex = (width: number, special: boolean): Spec => ({ flags: (special ? SPECIAL : 0) | SMALL | ZEROPAD, width, precision: -1, base: 16 });
-  let decode = decodeIn;
-  let kind: string;
-  let numSpec: Spec;
-  if (flags & IORESOURCE.IO) (kind = 'io  '), (numSpec = hex(6, true));
-  else if (flags & IORESOURCE.MEM) (kind = 'mem '), (numSpec = hex(10, true));
-  else if (flags & IORESOURCE.IRQ) (kind = 'irq '), (numSpec = DEC);
-  else if (flags & IORESOURCE.DMA) (kind = 'dma '), (numSpec = DEC);
-  else if (flags & IORESOURCE.BUS) (kind = 'bus '), (numSpec = hex(2, false));
-  else (kind = '??? '), (numSpec = hex(10, true)), (decode = false);
-  const s: number[] = [0x5b, ...ascii(kind)];
-  if (decode && flags & IORESOURCE.UNSET) {
-    s.push(...ascii('size '));
-    number(s, BigInt.asUintN(64, end - start + 1n), numSpec);
-  } else {
-    number(s, start, numSpec);
-    if (start !== end) {
-      s.push(0x2d);
-      number(s, end, numSpec);
-    }
-  }
-  if (decode) {
-    if (flags & IORESOURCE.MEM_64) s.push(...ascii(' 64bit'));
-    if (flags & IORESOURCE.PREFETCH) s.push(...ascii(' pref'));
-    if (flags & IORESOURCE.WINDOW) s.push(...ascii(' window'));
-    if (flags & IORESOURCE.DISABLED) s.push(...ascii(' disabled'));
-  } else {
-    s.push(...ascii(' flags '));
-    number(s, flags, FLAG_HEX);
-  }
-  s.push(0x5d);
-  stringNoCheck(ctx.out, s, spec);
-}
-

@@ -159,7 +159,7 @@ export function formatKernel(fmtIn: Uint8Array, args: FormatArgs, hooks?: Format
         i++;
         const start = i;
         while (isAlnum(c(i))) i++;
-        pointer(ctx, String.fromCharCode(...fmt.subarray(start, i)), args.next(), spec, args);
+        pointer(ctx, String.fromCharCode(...fmt.subarray(start, i)), args.next(), spec);
         continue;
       }
       case 0x25:

@@ -2,17 +2,13 @@
 // behind bitmap.h's inlines (__bitmap_*) touch exactly the words the kernel's loops touch, and
 // mask the last word where the kernel does (and only there: __bitmap_or leaves the bits past
 // nbits as the sources had them). Parsing and printing follow the kernel's text formats.
+import { EBUSY, EINVAL, ENOMEM, EOVERFLOW, ERANGE } from '../errno.js';
 import { argsFrom, formatKernel, snprintfResult } from '../format.js';
 import { isSpace, hexValue } from '../ctype.js';
 import { popcount64, U64_MASK } from '../bitops.js';
 import type { Kernel } from '../kernel.js';
 import { formatHooks } from './format-hooks.js';
 
-const EINVAL = 22;
-const ERANGE = 34;
-const EOVERFLOW = 75;
-const ENOMEM = 12;
-const EBUSY = 16;
 const GFP_ZERO = 0x100n;
 const PAGE_SIZE = 4096n;
 
@@ -79,15 +75,15 @@ export function registerBitmapApi(k: Kernel): void {
     }
   });
 
-  const weight = (a: bigint, nbits: bigint, fetch: (i: bigint) => bigint): number => {
+  /** BITMAP_WEIGHT: set bits of fetch(word) over nbits. */
+  const weight = (nbits: bigint, fetch: (i: bigint) => bigint): number => {
     let w = 0;
     for (let i = 0n; i < nbits / 64n; i++) w += popcount64(fetch(i));
     if (nbits % 64n) w += popcount64(fetch(nbits / 64n) & lastWordMask(nbits));
-    void a;
     return w;
   };
-  k.exports.func('__bitmap_weight', (c) => weight(c.arg(0), u32(c.arg(1)), (i) => rd(c.arg(0), i)));
-  k.exports.func('__bitmap_weight_and', (c) => weight(c.arg(0), u32(c.arg(2)), (i) => rd(c.arg(0), i) & rd(c.arg(1), i)));
+  k.exports.func('__bitmap_weight', (c) => weight(u32(c.arg(1)), (i) => rd(c.arg(0), i)));
+  k.exports.func('__bitmap_weight_and', (c) => weight(u32(c.arg(2)), (i) => rd(c.arg(0), i) & rd(c.arg(1), i)));
 
   // __bitmap_set / __bitmap_clear(map, start, int len): whole words while len covers them.
   const setClear = (map: bigint, start: bigint, lenIn: number, set: boolean) => {
@@ -223,7 +219,7 @@ export function registerBitmapApi(k: Kernel): void {
   /** bitmap_pos_to_ord: which set bit (from 0) pos is, or -1. */
   const posToOrd = (map: bigint, pos: bigint, nbits: bigint): number => {
     if (pos >= nbits || !testBit(map, pos)) return -1;
-    return pos ? weight(map, pos, (i) => rd(map, i)) : 0;
+    return pos ? weight(pos, (i) => rd(map, i)) : 0;
   };
   const nthBit = (map: bigint, nbits: bigint, n: number): bigint => {
     let seen = 0;
@@ -234,7 +230,7 @@ export function registerBitmapApi(k: Kernel): void {
     const [dst, src, old, nw, nbits] = [c.arg(0), c.arg(1), c.arg(2), c.arg(3), u32(c.arg(4))];
     if (dst === src) return;
     for (let i = 0n; i < words(nbits); i++) wr(dst, i, 0n);
-    const w = weight(nw, nbits, (i) => rd(nw, i));
+    const w = weight(nbits, (i) => rd(nw, i));
     for (let b = 0n; b < nbits; b++) {
       if (!testBit(src, b)) continue;
       const n = posToOrd(old, b, nbits);
@@ -244,7 +240,7 @@ export function registerBitmapApi(k: Kernel): void {
   });
   k.exports.func('bitmap_bitremap', (c) => {
     const [oldbit, old, nw, bits] = [BigInt.asIntN(32, c.arg(0)), c.arg(1), c.arg(2), BigInt.asIntN(32, c.arg(3))];
-    const w = weight(nw, BigInt.asUintN(32, bits), (i) => rd(nw, i));
+    const w = weight(BigInt.asUintN(32, bits), (i) => rd(nw, i));
     const n = oldbit < 0n ? -1 : posToOrd(old, oldbit, BigInt.asUintN(32, bits));
     return n < 0 || w === 0 ? oldbit : nthBit(nw, BigInt.asUintN(32, bits), n % w);
   });

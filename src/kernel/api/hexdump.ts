@@ -1,12 +1,12 @@
 // lib/hexdump.c exports: the hex digit tables, hex_to_bin/hex2bin/bin2hex, hex_dump_to_buffer
 // and print_hex_dump (one printk per row, as the kernel logs it).
+import { EINVAL } from '../errno.js';
 import { argsFrom, formatKernel } from '../format.js';
 import { hexValue } from '../ctype.js';
 import { hexDumpToBuffer } from '../hexdump.js';
 import type { Kernel } from '../kernel.js';
 import { formatHooks } from './format-hooks.js';
 
-const EINVAL = 22;
 const DUMP_PREFIX_ADDRESS = 1;
 const DUMP_PREFIX_OFFSET = 2;
 /** print_hex_dump's on-stack line buffer: 32 * 3 + 2 + 32 + 1. */

@@ -6,11 +6,10 @@
 // struct fwnode_handle (ops pointer included, so is_software_node() holds) and whose other
 // facts (the node, the parent, the kobject name) are kept on the TypeScript side. The sysfs
 // directory /sys/kernel/software_nodes/<name> is not created.
+import { EEXIST, EINVAL, ENOMEM } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { MM_LAYOUT } from '../mm-layout-data.js';
 
-const EINVAL = 22;
-const EEXIST = 17;
 
 interface Swnode {
   fwnode: bigint;
@@ -65,7 +64,7 @@ export function registerSoftwareNodeApi(k: Kernel): void {
     const namePtr = m.readU64(node + NAME);
     const name = k.kstrdup(namePtr ? m.readCString(namePtr, 1 << 16) : new TextEncoder().encode(`node${id}`));
     const fwnode = k.kmalloc(MM_LAYOUT['fwnode_handle.size']);
-    if (!fwnode || !name) return -12;
+    if (!fwnode || !name) return -ENOMEM;
     ids.add(id);
     m.fill(fwnode, 0, MM_LAYOUT['fwnode_handle.size']);
     m.writeU64(fwnode + OPS, opsAddr);

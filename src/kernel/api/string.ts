@@ -1,11 +1,10 @@
 // lib/string.c exports, over emulated memory.
+import { E2BIG, EINVAL } from '../errno.js';
 import type { Kernel } from '../kernel.js';
-import { EINVAL, ERANGE } from '../errno.js';
 import { isSpace, toLower } from '../ctype.js';
 import { stringEscapeMem } from '../string-escape.js';
 import { kstrtobool, kstrtoint, kstrtoll, kstrtos16, kstrtos8, kstrtou16, kstrtou8, kstrtouint, kstrtoull, simpleStrtoll, simpleStrtoull, type KResult } from '../kstrtox.js';
 
-const E2BIG = 7;
 
 export function registerStringApi(k: Kernel): void {
   const m = k.mem;
@@ -324,7 +323,6 @@ export function registerStringApi(k: Kernel): void {
   simple('simple_strtoul', simpleStrtoull);
   simple('simple_strtoll', simpleStrtoll);
   simple('simple_strtol', simpleStrtoll);
-  void ERANGE;
 
   /**
    * strscpy (lib/string.c) with CONFIG_DCACHE_WORD_ACCESS: whole words are copied while 8 or
@@ -363,14 +361,13 @@ export function registerStringApi(k: Kernel): void {
   function loadZeropad(addr: bigint): Uint8Array {
     try {
       return m.readBytes(addr, 8);
-    } catch (e) {
+    } catch {
       const out = new Uint8Array(8);
       out[0] = m.readU8(addr); // a fault on the first byte is a real fault
       for (let i = 1; i < 8; i++) {
         if (!m.isMapped(addr + BigInt(i))) break;
         out[i] = m.readU8(addr + BigInt(i));
       }
-      void e;
       return out;
     }
   }

@@ -1,9 +1,9 @@
 // lib/uuid.c exports: parsing ("00112233-4455-..." into 16 bytes, GUIDs with their first three
 // fields little-endian), validation, random generation, and the null/index tables.
+import { EINVAL } from '../errno.js';
 import { isXDigit, hexValue } from '../ctype.js';
 import type { Kernel } from '../kernel.js';
 
-const EINVAL = 22;
 const UUID_STRING_LEN = 36;
 const GUID_INDEX = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
 const UUID_INDEX = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];

@@ -10,6 +10,8 @@
 //    conversion are invalid, and output stops at the first invalid one (nothing after it).
 //  - Width is a 24-bit and precision a 16-bit field: huge literal values wrap, huge `*`
 //    values clamp, exactly as the kernel's bitfields do.
+// This file parses the format; number() and the string primitives are in format-spec.ts, the
+// %p extensions in format-pointer.ts (with format-ip.ts and format-flags.ts).
 
 import { isAlnum } from './ctype.js';
 import { pointer } from './format-pointer.js';

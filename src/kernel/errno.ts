@@ -23,6 +23,7 @@ export const EPIPE = 32;
 export const ERANGE = 34;
 export const ENODATA = 61;
 export const EBADMSG = 74;
+export const EOVERFLOW = 75;
 export const ENOKEY = 126;
 /** modfs: the writer "was killed" by an oops in the module code it ran (no real errno exists). */
 export const EOWNERDEAD = 130;

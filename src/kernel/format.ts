@@ -10,7 +10,12 @@
 //    conversion are invalid, and output stops at the first invalid one (nothing after it).
 //  - Width is a 24-bit and precision a 16-bit field: huge literal values wrap, huge `*`
 //    values clamp, exactly as the kernel's bitfields do.
+// This file parses the format; number() and the string primitives are in format-spec.ts, the
+// %p extensions in format-pointer.ts (with format-ip.ts and format-flags.ts).
 
+import { isAlnum } from './ctype.js';
+import { pointer } from './format-pointer.js';
+import { LEFT, PLUS, SPACE, SPECIAL, ZEROPAD, SMALL, SIGN, number, pad, badPointer, errorString, stringNoCheck, type Spec } from './format-spec.js';
 import { cstring } from './kstrtox.js';
 
 /** Successive integer arguments, each a raw unsigned 64-bit register or stack slot. */
@@ -43,6 +48,20 @@ export interface FormatHooks {
    * value to CAP_SYSLOG readers and zeros to others, 2 always zeros. Default 'zero'.
    */
   restrictedPointers?: 'zero' | 'hash' | 'raw';
+  /** The no_hash_pointers boot option: plain %p prints raw addresses. */
+  noHashPointers?(): boolean;
+  /** %pV: the arguments of the va_list at `va`, read from a copy (va_copy). */
+  vaList?(va: bigint): FormatArgs;
+  /** %pfw: a firmware node's name, name prefix and parent (0 at the root); null = unknown. */
+  fwnode?(node: bigint): FwnodeInfo | null;
+}
+
+export interface FwnodeInfo {
+  /** fwnode_get_name(); null prints (null). */
+  name: Uint8Array | null;
+  /** fwnode_get_name_prefix(); null prints (null). */
+  prefix: Uint8Array | null;
+  parent: bigint;
 }
 
 /** Arguments from a plain list (tests, kernel-side callers that already have the values). */
@@ -56,30 +75,13 @@ export function argsFrom(values: ReadonlyArray<bigint | number>): FormatArgs {
   };
 }
 
-const SIGN = 1, LEFT = 2, PLUS = 4, SPACE = 8, ZEROPAD = 16, SMALL = 32, SPECIAL = 64;
-const PAGE_SIZE = 4096n;
-const MAX_ERRNO = 4095n;
-const U64 = 1n << 64n;
 const FIELD_WIDTH_MAX = (1 << 23) - 1;
 const PRECISION_MAX = (1 << 15) - 1;
 /** readString's max when no precision limits a %s: the kernel reads to the NUL. */
 export const UNLIMITED_STRING = 0x7fffffff;
 
-interface Spec {
-  flags: number;
-  width: number; // -1 = none
-  precision: number; // -1 = none
-  base: number;
-}
-
 const wrap = (v: number, bits: number): number => (v << (32 - bits)) >> (32 - bits);
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-// The kernel's ctype table also classes Latin-1 letters (0xc0..0xff but × and ÷) as alpha.
-const isAlnum = (c: number): boolean =>
-  isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
-  (c >= 0xc0 && c !== 0xd7 && c !== 0xf7);
-const ascii = (s: string): number[] => Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
-const isErr = (p: bigint): boolean => p >= U64 - MAX_ERRNO;
 
 /** Formats like vsnprintf and returns the whole, untruncated output (no NUL). */
 export function formatKernel(fmtIn: Uint8Array, args: FormatArgs, hooks?: FormatHooks): Uint8Array {
@@ -201,192 +203,13 @@ function narrow(raw: bigint, qual: number, signed: boolean): bigint {
   return BigInt.asUintN(64, v);
 }
 
-function pad(out: number[], ch: number, n: number): void {
-  for (let k = 0; k < n; k++) out.push(ch);
-}
-
-/** The kernel's number(): sign, 0x/0 prefix, padding and precision in its particular order. */
-function number(out: number[], num: bigint, spec: Spec): void {
-  let flags = spec.flags;
-  let width = spec.width;
-  const needPrefix = (flags & SPECIAL) !== 0 && spec.base !== 10;
-  const isZero = num === 0n;
-  if (flags & LEFT) flags &= ~ZEROPAD;
-  let sign = 0;
-  if (flags & SIGN) {
-    if (num >= 1n << 63n) {
-      sign = 0x2d;
-      num = U64 - num;
-      width--;
-    } else if (flags & PLUS) {
-      sign = 0x2b;
-      width--;
-    } else if (flags & SPACE) {
-      sign = 0x20;
-      width--;
-    }
-  }
-  if (needPrefix) {
-    if (spec.base === 16) width -= 2;
-    else if (!isZero) width--;
-  }
-  let digits = num.toString(spec.base);
-  if (!(flags & SMALL)) digits = digits.toUpperCase();
-  const precision = Math.max(spec.precision, digits.length);
-  width -= precision;
-  if (!(flags & (ZEROPAD | LEFT))) {
-    pad(out, 0x20, width);
-    width = 0;
-  }
-  if (sign) out.push(sign);
-  if (needPrefix) {
-    if (spec.base === 16 || !isZero) out.push(0x30);
-    if (spec.base === 16) out.push(flags & SMALL ? 0x78 : 0x58);
-  }
-  if (!(flags & LEFT)) {
-    pad(out, flags & ZEROPAD ? 0x30 : 0x20, width);
-    width = 0;
-  }
-  pad(out, 0x30, precision - digits.length);
-  out.push(...ascii(digits));
-  pad(out, 0x20, width);
-}
-
-/** Copy up to `precision` bytes, then pad to the field width. */
-function stringNoCheck(out: number[], s: ArrayLike<number>, spec: Spec): void {
-  const n = spec.precision >= 0 ? Math.min(spec.precision, s.length) : s.length;
-  const padding = spec.width > n ? spec.width - n : 0;
-  if (!(spec.flags & LEFT)) pad(out, 0x20, padding);
-  for (let k = 0; k < n; k++) out.push(s[k]!);
-  if (spec.flags & LEFT) pad(out, 0x20, padding);
-}
-
-/** Error texts are capped at 16 bytes unless a precision says otherwise. */
-function errorString(out: number[], msg: string, spec: Spec): void {
-  stringNoCheck(out, ascii(msg), { ...spec, precision: spec.precision === -1 ? 16 : spec.precision });
-}
-
-/** NULL prints (null); the first page and ERR_PTR values print (efault). True if handled. */
-function badPointer(out: number[], p: bigint, spec: Spec): boolean {
-  if (p === 0n) errorString(out, '(null)', spec);
-  else if (p < PAGE_SIZE || isErr(p)) errorString(out, '(efault)', spec);
-  else return false;
-  return true;
-}
-
 function string(ctx: Ctx, p: bigint, spec: Spec): void {
   if (badPointer(ctx.out, p, spec)) return;
   if (spec.precision === 0) return stringNoCheck(ctx.out, [], spec);
-  // The kernel would oops on an unmapped string; we print (efault) instead.
+  // A hook that cannot read the string says null (the kernel-side hooks let the fault through).
   const s = ctx.hooks?.readString(p, spec.precision >= 0 ? spec.precision : UNLIMITED_STRING) ?? null;
   if (s === null) return errorString(ctx.out, '(efault)', spec);
-  const nul = s.indexOf(0);
-  stringNoCheck(ctx.out, nul < 0 ? s : s.subarray(0, nul), spec);
-}
-
-/** %px and friends: hex, and 16 zero-padded digits unless a width was given. */
-function pointerString(out: number[], p: bigint, spec: Spec): void {
-  const s = { ...spec, base: 16, flags: spec.flags | SMALL };
-  if (s.width === -1) {
-    s.width = 16;
-    s.flags |= ZEROPAD;
-  }
-  number(out, p, s);
-}
-
-function defaultPointer(ctx: Ctx, p: bigint, spec: Spec): void {
-  // NULL and ERR_PTR values are not addresses, so they are printed as they are.
-  if (p === 0n || isErr(p)) return pointerString(ctx.out, p, spec);
-  const hash = ctx.hooks?.hashPointer;
-  if (!hash) return errorString(ctx.out, '(____ptrval____)', { ...spec, width: 16 });
-  pointerString(ctx.out, hash(p) & 0xffffffffn, spec);
-}
-
-/** `0x` and 2*size hex digits, ignoring the caller's width and flags. */
-function specialHex(out: number[], num: bigint, size: number): void {
-  number(out, num, { flags: SPECIAL | SMALL | ZEROPAD, width: 2 + 2 * size, precision: -1, base: 16 });
-}
-
-const hex2 = (b: number): number[] => ascii(b.toString(16).padStart(2, '0'));
-
-function pointer(ctx: Ctx, ext: string, p: bigint, spec: Spec): void {
-  const out = ctx.out;
-  const kind = ext[0] ?? '';
-  switch (kind) {
-    case 'S': case 's': case 'B':
-      return stringNoCheck(out, ascii(symbolText(ctx.hooks, p, kind)), spec);
-    case 'x':
-      return pointerString(out, p, spec);
-    case 'K': {
-      const mode = ctx.hooks?.restrictedPointers ?? 'zero';
-      if (mode === 'hash') return defaultPointer(ctx, p, spec);
-      return pointerString(out, mode === 'raw' ? p : 0n, spec);
-    }
-    case 'e':
-      if (!isErr(p)) return defaultPointer(ctx, p, spec);
-      return errPtr(out, Number(BigInt.asIntN(64, p)), spec);
-    case 'h': {
-      if (spec.width === 0 || badPointer(out, p, spec)) return;
-      const len = spec.width > 0 ? Math.min(spec.width, 64) : 1;
-      const bytes = ctx.hooks?.readBytes(p, len) ?? null;
-      if (bytes === null) return errorString(out, '(efault)', spec);
-      const sep = ext[1] === 'C' ? 0x3a : ext[1] === 'D' ? 0x2d : ext[1] === 'N' ? 0 : 0x20;
-      for (let k = 0; k < len; k++) {
-        out.push(...hex2(bytes[k] ?? 0));
-        if (sep && k !== len - 1) out.push(sep);
-      }
-      return;
-    }
-    case 'M': case 'm': {
-      if (badPointer(out, p, spec)) return;
-      const b = ctx.hooks?.readBytes(p, 6) ?? null;
-      if (b === null) return errorString(out, '(efault)', spec);
-      const sep = ext[1] === 'F' ? 0x2d : 0x3a;
-      const text: number[] = [];
-      for (let k = 0; k < 6; k++) {
-        text.push(...hex2(b[ext[1] === 'R' ? 5 - k : k] ?? 0));
-        if (kind === 'M' && k !== 5) text.push(sep);
-      }
-      return stringNoCheck(out, text, spec);
-    }
-    case 'a': {
-      // phys_addr_t and dma_addr_t are both 8 bytes on x86-64.
-      if (badPointer(out, p, spec)) return;
-      const b = ctx.hooks?.readBytes(p, 8) ?? null;
-      if (b === null) return errorString(out, '(efault)', spec);
-      let v = 0n;
-      for (let k = 7; k >= 0; k--) v = (v << 8n) | BigInt(b[k] ?? 0);
-      return specialHex(out, v, 8);
-    }
-    case 'u': case 'k':
-      if (ext[1] === 's') return string(ctx, p, spec);
-      return errorString(out, '(einval)', spec);
-    case 'A': // Rust formatting; CONFIG_RUST is off in Debian 6.1
-      return errorString(out, '(%pA?)', spec);
-    default:
-      // Plain %p, and extensions not emulated here (%pE, %pI, %pU, %pR, %pd, %pG, ...): hashed.
-      return defaultPointer(ctx, p, spec);
-  }
-}
-
-/** kallsyms' sprint_symbol family: `name+0xoff/0xsize [module]`, or `0xaddr` when unknown. */
-function symbolText(hooks: FormatHooks | undefined, p: bigint, kind: string): string {
-  const withOffset = kind !== 's';
-  if (hooks?.lookupSymbol) {
-    // %pB describes a return address: look up addr-1 (the call) and report offset+1.
-    const adjust = kind === 'B' ? 1n : 0n;
-    const sym = hooks.lookupSymbol(BigInt.asUintN(64, p - adjust));
-    if (sym) {
-      let s = sym.name;
-      if (withOffset) s += `+0x${(sym.offset + adjust).toString(16)}/0x${sym.size.toString(16)}`;
-      if (sym.module !== undefined) s += ` [${sym.module}]`;
-      return s;
-    }
-  } else if (hooks?.symbolize) {
-    const s = hooks.symbolize(p, withOffset);
-    if (s !== null) return s;
-  }
-  return `0x${p.toString(16)}`;
+  stringNoCheck(ctx.out, s, spec);
 }
 
 // lib/errname.c with CONFIG_SYMBOLIC_ERRNAME=y: names for 1..133 and 512..530 ('-' = none).
@@ -414,12 +237,6 @@ export function errname(err: number): string | null {
     : a >= 512 && a < 512 + ERRNAMES_512.length ? ERRNAMES_512[a - 512] : undefined;
   if (name === undefined || name === '-') return null;
   return err < 0 ? `-${name}` : name;
-}
-
-function errPtr(out: number[], err: number, spec: Spec): void {
-  const name = errname(err);
-  if (name) return stringNoCheck(out, ascii(name), spec);
-  number(out, BigInt.asUintN(64, BigInt(err)), { ...spec, flags: spec.flags | SIGN, base: 10 });
 }
 
 /** What a C caller of the sized variants gets, given formatKernel's full output. */

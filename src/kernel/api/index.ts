@@ -1,23 +1,41 @@
 // Every kernel area registers its exports here, in dependency order (params before users).
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
+import { registerBitmapApi } from './bitmap.js';
+import { registerDynamicDebugApi } from './dynamic-debug.js';
+import { registerFindBitApi } from './find-bit.js';
+import { registerHexdumpApi } from './hexdump.js';
 import { registerLibApi } from './lib.js';
 import { registerLockingApi } from './locking.js';
 import { registerMiscApi } from './misc.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
+import { registerRandomApi } from './random.js';
+import { registerScanfApi } from './scanf.js';
 import { registerSchedApi } from './sched.js';
+import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
+import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
+import { registerUuidApi } from './uuid.js';
 
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
   registerPrintkApi(k);
+  registerScanfApi(k);
+  registerDynamicDebugApi(k);
   registerSlabApi(k);
   registerStringApi(k);
   registerLibApi(k);
+  registerBitmapApi(k);
+  registerFindBitApi(k);
   registerParamApi(k);
   registerMiscApi(k);
+  registerRandomApi(k);
+  registerHexdumpApi(k);
+  registerSiphashApi(k);
+  registerUuidApi(k);
+  registerSoftwareNodeApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
 }

@@ -38,23 +38,6 @@ export function registerMiscApi(k: Kernel): void {
   k.exports.func('jiffies_to_msecs', (c) => (BigInt.asUintN(64, c.arg(0)) * 1000n) / HZ);
   k.exports.func('__msecs_to_jiffies', (c) => (BigInt.asUintN(32, c.arg(0)) * HZ + 999n) / 1000n);
 
-  // Deterministic randomness (xorshift) so module output is reproducible run to run.
-  let seed = 0x243f6a8885a308d3n;
-  const rnd = () => {
-    seed ^= (seed << 13n) & 0xffffffffffffffffn;
-    seed ^= seed >> 7n;
-    seed ^= (seed << 17n) & 0xffffffffffffffffn;
-    return seed;
-  };
-  k.exports.func('get_random_u32', () => rnd() & 0xffffffffn);
-  k.exports.func('get_random_u64', () => rnd());
-  k.exports.func('get_random_bytes', (c) => {
-    const n = Number(c.arg(1));
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = Number(rnd() & 0xffn);
-    if (n) m.writeBytes(c.arg(0), b);
-  });
-
   // Wait queues: nothing ever sleeps on them in modfs (locks are in locking.ts).
   const nop = () => 0;
   for (const name of ['__init_waitqueue_head', '__wake_up']) k.exports.func(name, nop);

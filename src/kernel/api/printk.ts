@@ -29,4 +29,19 @@ export function registerPrintkApi(k: Kernel): void {
     const out = formatKernel(fmtAt(c.arg(1)), variadicArgs(c, 2), hooks);
     return k.kstrdup(out);
   });
+  // kvasprintf (lib/kasprintf.c) measures with a copy of ap, then formats with ap itself.
+  k.exports.func('kvasprintf', (c) => k.kstrdup(formatKernel(fmtAt(c.arg(1)), vaListArgs(k, c.arg(2)), hooks)));
+  // kvasprintf_const would hand back a string in the kernel's .rodata as it is; module strings
+  // are not there, so it always copies, as kstrdup_const does for them.
+  k.exports.func('kvasprintf_const', (c) => {
+    const fmt = fmtAt(c.arg(1));
+    if (!fmt.includes(0x25)) return k.kstrdup(fmt);
+    if (fmt.length === 2 && fmt[0] === 0x25 && fmt[1] === 0x73) {
+      const str = vaListArgs(k, c.arg(2)).next();
+      return str === 0n ? 0n : k.kstrdup(k.mem.readCString(str, 1 << 24));
+    }
+    return k.kstrdup(formatKernel(fmt, vaListArgs(k, c.arg(2)), hooks));
+  });
+  // bool no_hash_pointers (the boot option, off): %p hashes.
+  k.exports.data('no_hash_pointers', 1, undefined, { align: 1 });
 }

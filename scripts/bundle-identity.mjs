@@ -33,6 +33,7 @@ const file = {
   config: Object.fromEntries(id.config),
   symvers: formatSymvers(id.symvers),
   facts: id.facts,
+  flagNames: Object.fromEntries(Object.entries(id.flagNames).map(([t, rows]) => [t, rows.map(([m, n]) => [m.toString(16), n])])),
 };
 const out = `${root}src/kernel/identity/bundled/${id.release}.json.gz`;
 mkdirSync(`${root}src/kernel/identity/bundled`, { recursive: true });

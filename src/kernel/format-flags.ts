@@ -1,8 +1,13 @@
 // %pGp %pGg %pGv (page, gfp and vma flags by the build's name tables) and %pR %pr (struct
 // resource), after lib/vsprintf.c's flags_string and resource_string.
 import { ascii, badPointer, DEC, errorString, FLAG_HEX, number, SMALL, SPECIAL, stringNoCheck, ZEROPAD, type Spec } from './format-spec.js';
-import { u32, u64, type PointerCtx } from './format-read.js';
-import { GFPFLAG_NAMES, MM_LAYOUT, PAGEFLAG_NAMES, VMAFLAG_NAMES } from './mm-layout-data.js';
+import { layoutValue, offsetOf, u32, u64, Unreadable, type PointerCtx } from './format-read.js';
+
+function names(ctx: PointerCtx, t: 'page' | 'gfp' | 'vma'): ReadonlyArray<readonly [bigint, string]> {
+  const n = ctx.hooks?.layout?.flagNames[t];
+  if (!n) throw new Unreadable(`${t} flag names`);
+  return n;
+}
 
 function formatFlags(out: number[], flagsIn: bigint, names: ReadonlyArray<readonly [bigint, string]>): void {
   let flags = flagsIn;
@@ -27,24 +32,24 @@ const PAGE_FIELDS: Array<{ key: 'SECTIONS' | 'NODES' | 'ZONES' | 'LAST_CPUPID' |
 export function flagsString(ctx: PointerCtx, p: bigint, spec: Spec, kind: string): void {
   const out = ctx.out;
   if (badPointer(out, p, spec)) return;
-  if (kind === 'v') return formatFlags(out, u64(ctx, p), VMAFLAG_NAMES);
-  if (kind === 'g') return formatFlags(out, BigInt(u32(ctx, p)), GFPFLAG_NAMES); // gfp_t is 32 bits
+  if (kind === 'v') return formatFlags(out, u64(ctx, p), names(ctx, 'vma'));
+  if (kind === 'g') return formatFlags(out, BigInt(u32(ctx, p)), names(ctx, 'gfp')); // gfp_t is 32 bits
   if (kind !== 'p') return errorString(out, '(%pG?)', spec);
   // format_page_flags(): the raw value, then the flag names and the fields packed above them.
   const flags = u64(ctx, p);
   number(out, flags, FLAG_HEX);
   out.push(0x28);
-  const main = flags & ((1n << BigInt(MM_LAYOUT.NR_PAGEFLAGS)) - 1n);
+  const main = flags & ((1n << BigInt(layoutValue(ctx, 'NR_PAGEFLAGS'))) - 1n);
   let append = false;
   if (main) {
-    formatFlags(out, main, PAGEFLAG_NAMES);
+    formatFlags(out, main, names(ctx, 'page'));
     append = true;
   }
   for (const fld of PAGE_FIELDS) {
-    if (!MM_LAYOUT[`${fld.key}_WIDTH`]) continue;
+    if (!layoutValue(ctx, `${fld.key}_WIDTH`)) continue;
     if (append) out.push(0x7c);
     out.push(...ascii(`${fld.name}=`));
-    number(out, (flags >> BigInt(MM_LAYOUT[`${fld.key}_PGSHIFT`])) & BigInt(MM_LAYOUT[`${fld.key}_MASK`]), fld.spec);
+    number(out, (flags >> BigInt(layoutValue(ctx, `${fld.key}_PGSHIFT`))) & BigInt(layoutValue(ctx, `${fld.key}_MASK`)), fld.spec);
     append = true;
   }
   out.push(0x29);
@@ -57,9 +62,9 @@ const IORESOURCE = {
 
 export function resource(ctx: PointerCtx, p: bigint, spec: Spec, decodeIn: boolean): void {
   if (badPointer(ctx.out, p, spec)) return;
-  const start = u64(ctx, p + BigInt(MM_LAYOUT['resource.start']));
-  const end = u64(ctx, p + BigInt(MM_LAYOUT['resource.end']));
-  const flags = u64(ctx, p + BigInt(MM_LAYOUT['resource.flags']));
+  const start = u64(ctx, p + offsetOf(ctx, 'resource.start'));
+  const end = u64(ctx, p + offsetOf(ctx, 'resource.end'));
+  const flags = u64(ctx, p + offsetOf(ctx, 'resource.flags'));
   const hex = (width: number, special: boolean): Spec => ({ flags: (special ? SPECIAL : 0) | SMALL | ZEROPAD, width, precision: -1, base: 16 });
   let decode = decodeIn;
   let kind: string;

@@ -7,12 +7,11 @@ import type { FormatHooks } from './format.js';
 import { errname, formatKernel } from './format.js';
 import { flagsString, resource } from './format-flags.js';
 import { ipAddr } from './format-ip.js';
-import { bytes, cstr, int64, s32, stringAt, u32, u64, u8, le, Unreadable, type PointerCtx } from './format-read.js';
+import { bytes, cstr, int64, offsetOf, s32, stringAt, u32, u64, u8, le, Unreadable, type PointerCtx } from './format-read.js';
 import {
   ascii, badPointer, DEC, DEC02, DEC04, errorString, hex2, isErr, number, pointerString,
   SIGN, SMALL, specialHex, STR, stringNoCheck, widen, ZEROPAD, type Spec,
 } from './format-spec.js';
-import { MM_LAYOUT } from './mm-layout-data.js';
 import { ESCAPE_ANY, ESCAPE_ANY_NP, ESCAPE_HEX, ESCAPE_NP, ESCAPE_NULL, ESCAPE_OCTAL, ESCAPE_SPACE, ESCAPE_SPECIAL, stringEscapeMem } from './string-escape.js';
 
 export type { PointerCtx } from './format-read.js';
@@ -76,7 +75,7 @@ function dispatch(ctx: PointerCtx, ext: string, p: bigint, spec: Spec): void {
       return ptrToId(ctx, p, spec);
     case 'D':
       if (badPointer(out, p, spec)) return;
-      return dentryName(ctx, u64(ctx, p + BigInt(MM_LAYOUT['file.f_path.dentry'])), spec, f(1));
+      return dentryName(ctx, u64(ctx, p + offsetOf(ctx, 'file.f_path.dentry')), spec, f(1));
     case 'g':
       return bdevName(ctx, p, spec);
     case 'G':
@@ -271,8 +270,8 @@ function dentryName(ctx: PointerCtx, d0: bigint, spec: Spec, depthCh: string): v
   let d = d0;
   for (let i = 0; i < depth; i++) {
     if (badPointer(ctx.out, d, spec)) return;
-    const parent = u64(ctx, d + BigInt(MM_LAYOUT['dentry.d_parent']));
-    names.push(parent === d && i ? new Uint8Array(0) : cstr(ctx, u64(ctx, d + BigInt(MM_LAYOUT['dentry.d_name.name']))));
+    const parent = u64(ctx, d + offsetOf(ctx, 'dentry.d_parent'));
+    names.push(parent === d && i ? new Uint8Array(0) : cstr(ctx, u64(ctx, d + offsetOf(ctx, 'dentry.d_name.name'))));
     if (parent === d) break;
     d = parent;
   }
@@ -289,10 +288,10 @@ function dentryName(ctx: PointerCtx, d0: bigint, spec: Spec, depthCh: string): v
 
 function bdevName(ctx: PointerCtx, p: bigint, spec: Spec): void {
   if (badPointer(ctx.out, p, spec)) return;
-  const disk = u64(ctx, p + BigInt(MM_LAYOUT['block_device.bd_disk']));
-  const name = disk + BigInt(MM_LAYOUT['gendisk.disk_name']);
+  const disk = u64(ctx, p + offsetOf(ctx, 'block_device.bd_disk'));
+  const name = disk + offsetOf(ctx, 'gendisk.disk_name');
   stringAt(ctx, name, spec);
-  const partno = u8(ctx, p + BigInt(MM_LAYOUT['block_device.bd_partno']));
+  const partno = u8(ctx, p + offsetOf(ctx, 'block_device.bd_partno'));
   if (partno) {
     const s = cstr(ctx, name);
     if (isDigit(s[s.length - 1] ?? 0)) ctx.out.push(0x70);

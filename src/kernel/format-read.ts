@@ -12,6 +12,19 @@ export interface PointerCtx {
 /** A read the hooks could not do. */
 export class Unreadable extends Error {}
 
+/** A struct offset of the emulated build; no layout (hooks without one) reads as unreadable. */
+export function offsetOf(ctx: PointerCtx, field: string): bigint {
+  const v = ctx.hooks?.layout?.facts[field];
+  if (v === undefined) throw new Unreadable(field);
+  return BigInt(v);
+}
+
+export function layoutValue(ctx: PointerCtx, name: string): number {
+  const v = ctx.hooks?.layout?.facts[name];
+  if (v === undefined) throw new Unreadable(name);
+  return v;
+}
+
 export function bytes(ctx: PointerCtx, addr: bigint, len: number): Uint8Array {
   const b = ctx.hooks?.readBytes(addr, len) ?? null;
   if (b === null) throw new Unreadable();

@@ -54,6 +54,16 @@ export interface FormatHooks {
   vaList?(va: bigint): FormatArgs;
   /** %pfw: a firmware node's name, name prefix and parent (0 at the root); null = unknown. */
   fwnode?(node: bigint): FwnodeInfo | null;
+  /**
+   * The emulated build's struct offsets and flag-name tables (identity probe facts) that %pd,
+   * %pD, %pg, %pR and %pG read objects by. Without it those conversions print "(efault)".
+   */
+  layout?: BuildLayout;
+}
+
+export interface BuildLayout {
+  facts: Readonly<Record<string, number>>;
+  flagNames: Readonly<Record<'page' | 'gfp' | 'vma', ReadonlyArray<readonly [bigint, string]>>>;
 }
 
 export interface FwnodeInfo {

@@ -7,7 +7,6 @@
 import type { TrapContext } from '../../cpu/types.js';
 import type { FormatArgs, FormatHooks, FwnodeInfo } from '../format.js';
 import type { Kernel } from '../kernel.js';
-import { MM_LAYOUT } from '../mm-layout-data.js';
 import { hashPointer } from '../ptr-hash.js';
 
 export function formatHooks(k: Kernel): FormatHooks {
@@ -29,6 +28,7 @@ export function formatHooks(k: Kernel): FormatHooks {
     },
     vaList: (va) => vaListCopyArgs(k, va),
     fwnode: (node) => fwnodeInfo(k, node),
+    layout: { facts: k.identity.facts, flagNames: k.identity.flagNames },
   };
 }
 
@@ -78,9 +78,9 @@ export function vaListCopyArgs(k: Kernel, va: bigint): FormatArgs {
  */
 function fwnodeInfo(k: Kernel, node: bigint): FwnodeInfo | null {
   const m = k.mem;
-  const ops = m.readU64(node + BigInt(MM_LAYOUT['fwnode_handle.ops']));
+  const ops = m.readU64(node + BigInt(k.identity.facts['fwnode_handle.ops']));
   const op = (name: 'get_name' | 'get_name_prefix' | 'get_parent' | 'put') =>
-    ops === 0n ? 0n : m.readU64(ops + BigInt(MM_LAYOUT[`fwnode_operations.${name}`]));
+    ops === 0n ? 0n : m.readU64(ops + BigInt(k.identity.facts[`fwnode_operations.${name}` as keyof typeof k.identity.facts]));
   const call = (name: 'get_name' | 'get_name_prefix' | 'get_parent', arg: bigint) => {
     const fn = op(name);
     return fn === 0n ? 0n : k.cpu.call(fn, [arg]);
@@ -88,8 +88,8 @@ function fwnodeInfo(k: Kernel, node: bigint): FwnodeInfo | null {
   const str = (p: bigint) => (p === 0n ? null : m.readCString(p, 0x7fffffff));
   const parent = call('get_parent', node);
   if (parent !== 0n) {
-    const parentOps = m.readU64(parent + BigInt(MM_LAYOUT['fwnode_handle.ops']));
-    const put = parentOps === 0n ? 0n : m.readU64(parentOps + BigInt(MM_LAYOUT['fwnode_operations.put']));
+    const parentOps = m.readU64(parent + BigInt(k.identity.facts['fwnode_handle.ops']));
+    const put = parentOps === 0n ? 0n : m.readU64(parentOps + BigInt(k.identity.facts['fwnode_operations.put']));
     if (put !== 0n) k.cpu.call(put, [parent]);
   }
   return { name: str(call('get_name', node)), prefix: str(call('get_name_prefix', node)), parent };

@@ -8,7 +8,6 @@
 // directory /sys/kernel/software_nodes/<name> is not created.
 import { EEXIST, EINVAL, ENOMEM } from '../errno.js';
 import type { Kernel } from '../kernel.js';
-import { MM_LAYOUT } from '../mm-layout-data.js';
 
 
 interface Swnode {
@@ -23,10 +22,12 @@ interface Swnode {
 
 export function registerSoftwareNodeApi(k: Kernel): void {
   const m = k.mem;
-  const NAME = BigInt(MM_LAYOUT['software_node.name']);
-  const PARENT = BigInt(MM_LAYOUT['software_node.parent']);
-  const NODE_SIZE = BigInt(MM_LAYOUT['software_node.size']);
-  const OPS = BigInt(MM_LAYOUT['fwnode_handle.ops']);
+  // struct software_node, fwnode_handle and fwnode_operations as the emulated build lays them out.
+  const L = k.identity.facts;
+  const NAME = BigInt(L['software_node.name']);
+  const PARENT = BigInt(L['software_node.parent']);
+  const NODE_SIZE = BigInt(L['software_node.size']);
+  const OPS = BigInt(L['fwnode_handle.ops']);
 
   const byNode = new Map<bigint, Swnode>();
   const byFwnode = new Map<bigint, Swnode>();
@@ -39,17 +40,17 @@ export function registerSoftwareNodeApi(k: Kernel): void {
   // software_node_ops: a kernel data object of pointers to these (static) functions.
   const opTable: Array<[offset: bigint, name: string, fn: (fwnode: bigint) => bigint]> = [
     [0n, 'get', (f) => f], // .get is the first member; references are not counted here
-    [BigInt(MM_LAYOUT['fwnode_operations.put']), 'put', () => 0n],
-    [BigInt(MM_LAYOUT['fwnode_operations.get_name']), 'get_name', (f) => swnodeOf(f)?.name ?? 0n],
+    [BigInt(L['fwnode_operations.put']), 'put', () => 0n],
+    [BigInt(L['fwnode_operations.get_name']), 'get_name', (f) => swnodeOf(f)?.name ?? 0n],
     // "" at the root; below it the prefix of the first ancestor that is not a software node,
     // and with none (always, here), "/".
-    [BigInt(MM_LAYOUT['fwnode_operations.get_name_prefix']), 'get_name_prefix', (f) => (swnodeOf(f)?.parent ? slashPrefix : emptyPrefix)],
-    [BigInt(MM_LAYOUT['fwnode_operations.get_parent']), 'get_parent', (f) => swnodeOf(f)?.parent?.fwnode ?? 0n],
+    [BigInt(L['fwnode_operations.get_name_prefix']), 'get_name_prefix', (f) => (swnodeOf(f)?.parent ? slashPrefix : emptyPrefix)],
+    [BigInt(L['fwnode_operations.get_parent']), 'get_parent', (f) => swnodeOf(f)?.parent?.fwnode ?? 0n],
   ];
   for (const [, name, fn] of opTable) k.exports.func(`software_node_${name}`, (c) => fn(c.arg(0)), { hidden: true });
   // (static in swnode.c, so not an export: a kernel heap object)
-  const opsAddr = k.kmalloc(MM_LAYOUT['fwnode_operations.size']);
-  m.fill(opsAddr, 0, MM_LAYOUT['fwnode_operations.size']);
+  const opsAddr = k.kmalloc(L['fwnode_operations.size']);
+  m.fill(opsAddr, 0, L['fwnode_operations.size']);
   for (const [off, name] of opTable) m.writeU64(opsAddr + off, k.exports.addressOf(`software_node_${name}`));
 
   const register = (node: bigint): number => {
@@ -63,10 +64,10 @@ export function registerSoftwareNodeApi(k: Kernel): void {
     while (ids.has(id)) id++;
     const namePtr = m.readU64(node + NAME);
     const name = k.kstrdup(namePtr ? m.readCString(namePtr, 1 << 16) : new TextEncoder().encode(`node${id}`));
-    const fwnode = k.kmalloc(MM_LAYOUT['fwnode_handle.size']);
+    const fwnode = k.kmalloc(L['fwnode_handle.size']);
     if (!fwnode || !name) return -ENOMEM;
     ids.add(id);
-    m.fill(fwnode, 0, MM_LAYOUT['fwnode_handle.size']);
+    m.fill(fwnode, 0, L['fwnode_handle.size']);
     m.writeU64(fwnode + OPS, opsAddr);
     const s: Swnode = { fwnode, node, parent, name, id };
     byNode.set(node, s);

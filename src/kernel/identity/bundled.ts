@@ -4,8 +4,8 @@
 // path from src/kernel/identity/ and dist/kernel/identity/).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { KernelIdentity } from './identity.js';
-import type { ProbeFacts } from './probe-fields.js';
+import { flagNamesOf, type KernelIdentity } from './identity.js';
+import type { FlagTable, ProbeFacts } from './probe-fields.js';
 import { parseSymvers } from './symvers.js';
 
 export const BUNDLED_RELEASE = '6.1.0-56-amd64';
@@ -23,6 +23,7 @@ export interface BundledFile {
   /** Module.symvers text. */
   symvers: string;
   facts: ProbeFacts;
+  flagNames: Record<FlagTable, Array<[string, string]>>;
 }
 
 export function bundledPath(release: string): URL {
@@ -58,6 +59,7 @@ export function bundledIdentity(why = 'default'): KernelIdentity {
     config: new Map(Object.entries(f.config)),
     symvers: parseSymvers(f.symvers),
     facts: f.facts,
+    flagNames: flagNamesOf(f.flagNames),
     origin: { how: 'bundled', why },
   };
 }

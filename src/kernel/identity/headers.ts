@@ -2,7 +2,7 @@
 // Debian's /usr/src/linux-headers-<release>, /lib/modules/<release>/build, or a built kernel).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IdentityOrigin, KernelIdentity } from './identity.js';
+import { flagNamesOf, type IdentityOrigin, type KernelIdentity } from './identity.js';
 import { IdentityError, probeBuild, type ProbeOptions } from './probe.js';
 import { parseKconfig, parseSymvers } from './symvers.js';
 
@@ -56,6 +56,7 @@ export function readHeaders(dir: string, origin: IdentityOrigin, opts: ProbeOpti
     config: parseKconfig(read(dir, '.config') ?? ''),
     symvers: parseSymvers(read(dir, 'Module.symvers') ?? ''),
     facts: probe.facts,
+    flagNames: flagNamesOf(probe.flagNames),
     origin,
     probeCached: probe.cached,
   };

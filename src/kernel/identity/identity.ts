@@ -3,7 +3,7 @@
 // few binary facts module code depends on (struct offsets), measured from those headers by a
 // probe (probe.ts). Everything that differs between kernel builds is read from here; nothing
 // else in modfs names a release.
-import type { ProbeFacts } from './probe-fields.js';
+import type { FlagTable, ProbeFacts } from './probe-fields.js';
 
 export interface SymversEntry {
   /** modversions CRC (0 when the build has no MODVERSIONS). */
@@ -38,7 +38,15 @@ export interface KernelIdentity {
   /** Module.symvers: every export of the build (vmlinux and in-tree modules). */
   symvers: ReadonlyMap<string, SymversEntry>;
   facts: ProbeFacts;
+  /** The build's flag-name tables (%pGp, %pGg, %pGv), in mm/debug.c's order. */
+  flagNames: Record<FlagTable, ReadonlyArray<readonly [bigint, string]>>;
   origin: IdentityOrigin;
+}
+
+/** ProbeResult's hex-string tables as numbers. */
+export function flagNamesOf(raw: Record<FlagTable, Array<[string, string]>>): KernelIdentity['flagNames'] {
+  const conv = (rows: Array<[string, string]>) => rows.map(([m, n]) => [BigInt(`0x${m}`), n] as const);
+  return { page: conv(raw.page), gfp: conv(raw.gfp), vma: conv(raw.vma) };
 }
 
 /** `y` options; a missing option is off, as kbuild treats it. */

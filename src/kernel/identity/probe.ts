@@ -8,18 +8,21 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameS
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ElfImage } from '../../elf/index.js';
-import { PROBE_FIELDS, PROBE_INCLUDES, type ProbeFacts } from './probe-fields.js';
+import { PROBE_ALTERNATIVES, PROBE_FIELDS, PROBE_INCLUDES, PROBE_NAME_LEN, PROBE_TABLES, type FlagTable, type ProbeFacts } from './probe-fields.js';
 
 export interface ProbeResult {
   facts: ProbeFacts;
   /** VERMAGIC_STRING of the build. */
   vermagic: string;
+  /** The build's flag-name tables, in order: [mask as hex, name]. */
+  flagNames: Record<FlagTable, Array<[string, string]>>;
 }
 
 export class IdentityError extends Error {}
 
 const FACTS_SECTION = '.modfs_probe';
 const STRING_SECTION = '.modfs_probe_str';
+const TABLE_SECTION = '.modfs_probe_flags_';
 
 export function probeSource(): string {
   const lines = [
@@ -28,9 +31,19 @@ export function probeSource(): string {
     '#define INCLUDE_VERMAGIC',
     ...PROBE_INCLUDES.map((h) => `#include <${h}>`),
     `const unsigned long modfs_probe[] __attribute__((used, section("${FACTS_SECTION}"))) = {`,
-    ...PROBE_FIELDS.map(([key, expr]) => `\t(unsigned long)(${expr}), /* ${key} */`),
+    ...PROBE_FIELDS.flatMap(([key, expr]) => {
+      const alt = PROBE_ALTERNATIVES[key];
+      const line = (e: string) => `\t(unsigned long)(${e}), /* ${key} */`;
+      if (!alt) return [line(expr)];
+      return [`#if LINUX_VERSION_CODE >= KERNEL_VERSION(${alt[0].join(', ')})`, line(expr), '#else', line(alt[1]), '#endif'];
+    }),
     '};',
     `const char modfs_vermagic[] __attribute__((used, section("${STRING_SECTION}"))) = VERMAGIC_STRING;`,
+    // Names as arrays, not pointers, so the object file needs no relocation to be read.
+    `struct modfs_flag_name { unsigned long mask; char name[${PROBE_NAME_LEN}]; };`,
+    ...PROBE_TABLES.map(
+      ([table, macro]) => `const struct modfs_flag_name modfs_${table}flags[] __attribute__((used, section("${TABLE_SECTION}${table}"))) = { ${macro} };`,
+    ),
     'MODULE_LICENSE("GPL");',
     '',
   ];
@@ -77,7 +90,7 @@ export function probeBuild(kdir: string, release: string, opts: ProbeOptions = {
   if (!opts.noCache && existsSync(file)) {
     try {
       const r = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult;
-      if (PROBE_FIELDS.every(([k]) => typeof r.facts[k] === 'number')) return { ...r, cached: true };
+      if (PROBE_FIELDS.every(([k]) => typeof r.facts[k] === 'number') && r.flagNames) return { ...r, cached: true };
     } catch {
       /* a damaged cache entry is measured again */
     }
@@ -130,6 +143,20 @@ export function readProbeObject(bytes: Uint8Array): ProbeResult {
   PROBE_FIELDS.forEach(([key], i) => (facts[key] = Number(dv.getBigUint64(i * 8, true))));
   const str = find(STRING_SECTION);
   const end = str.indexOf(0);
-  const vermagic = new TextDecoder('latin1').decode(str.subarray(0, end < 0 ? str.length : end));
-  return { facts, vermagic };
+  const latin1 = new TextDecoder('latin1');
+  const vermagic = latin1.decode(str.subarray(0, end < 0 ? str.length : end));
+  const entry = 8 + PROBE_NAME_LEN;
+  const flagNames = {} as ProbeResult['flagNames'];
+  for (const [table] of PROBE_TABLES) {
+    const t = find(`${TABLE_SECTION}${table}`);
+    const tv = new DataView(t.buffer, t.byteOffset, t.byteLength);
+    const rows: Array<[string, string]> = [];
+    for (let off = 0; off + entry <= t.length; off += entry) {
+      const name = t.subarray(off + 8, off + entry);
+      const nul = name.indexOf(0);
+      rows.push([tv.getBigUint64(off, true).toString(16), latin1.decode(name.subarray(0, nul < 0 ? name.length : nul))]);
+    }
+    flagNames[table] = rows;
+  }
+  return { facts, vermagic, flagNames };
 }

@@ -138,7 +138,6 @@ if (!mountpoint) {
   process.exit(2);
 }
 await serveUntilStopped(mountpoint, root, {
-  callerPaths: (p) => p === '/caller',
   debug: process.env.FIXTURE_DEBUG === '1',
   onReady: () => process.stdout.write('ready\n'),
 });

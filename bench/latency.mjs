@@ -1,8 +1,9 @@
 // Latency of open+read+close and open+write+close of a module parameter through the modfs mount
-// (daemon in a child process), against a minimal C libfuse server serving the same path.
+// (daemon in a child process), and the throughput of 4 parallel readers, against a minimal C
+// server on libfuse3's low-level API serving the same path with the same cache lifetimes.
 // Run alone: node bench/latency.mjs (root, gcc; builds dist/ if missing).
 import { join } from 'node:path';
-import { ensureBuilt, isMain, KO, readOnce, startCServer, startModfs, timeIt, writeOnce } from './lib.mjs';
+import { ensureBuilt, isMain, KO, parallelReads, readOnce, startCServer, startModfs, timeIt, writeOnce } from './lib.mjs';
 
 const FILE = 'sys/module/helloworld/parameters/num';
 
@@ -11,7 +12,7 @@ export async function latency(iter = Number(process.env.BENCH_ITER ?? 2000)) {
   const c = await startCServer();
   try {
     const p = join(c.dir, FILE);
-    out.c = { read: timeIt(() => readOnce(p), iter), write: timeIt(() => writeOnce(p, '10\n'), iter) };
+    out.c = { read: timeIt(() => readOnce(p), iter), write: timeIt(() => writeOnce(p, '10\n'), iter), parallel: await parallelReads(p) };
   } finally {
     await c.stop();
   }
@@ -19,7 +20,7 @@ export async function latency(iter = Number(process.env.BENCH_ITER ?? 2000)) {
   try {
     writeOnce(join(m.dir, 'sys/kernel/modctl/load'), join(KO, 'helloworld.ko'));
     const p = join(m.dir, FILE);
-    out.modfs = { read: timeIt(() => readOnce(p), iter), write: timeIt(() => writeOnce(p, '10\n'), iter) };
+    out.modfs = { read: timeIt(() => readOnce(p), iter), write: timeIt(() => writeOnce(p, '10\n'), iter), parallel: await parallelReads(p) };
     writeOnce(join(m.dir, 'sys/kernel/modctl/unload'), 'helloworld');
   } finally {
     await m.stop();

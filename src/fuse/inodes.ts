@@ -16,6 +16,8 @@ export class Inode {
   /** Subdirectory count last told to the kernel (st_nlink), to know when to invalidate it. */
   nlinkTold = -1;
   unwatch: (() => void) | undefined;
+  /** Names last listed to the kernel (READDIR), which may cache the listing; see invalidate.ts. */
+  listed: string | undefined;
 
   constructor(
     readonly nodeid: number,

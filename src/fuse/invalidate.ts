@@ -73,12 +73,14 @@ export class Invalidator {
         this.table().remove(kid);
         if (known) sends.push(this.send(deleteMessage(dir.nodeid, kid.nodeid, kid.name)));
       }
-      if (dir.nlinkTold >= 0) {
-        const n = nlinkOf(dir.node);
-        if (n !== dir.nlinkTold) {
-          dir.nlinkTold = -1;
-          sends.push(this.send(invalInodeMessage(dir.nodeid)));
-        }
+      // A listing the kernel may keep (zero-message opendir caches directory pages) or a
+      // subdirectory count it was told: both go stale together, one INVAL_INODE drops both.
+      const listingChanged = dir.listed !== undefined && dir.listed !== listingKey(now.keys());
+      const nlinkChanged = dir.nlinkTold >= 0 && nlinkOf(dir.node) !== dir.nlinkTold;
+      if (listingChanged || nlinkChanged) {
+        dir.nlinkTold = -1;
+        if (listingChanged) dir.listed = undefined;
+        sends.push(this.send(invalInodeMessage(dir.nodeid, listingChanged)));
       }
     }
     this.inFlight = Promise.all(sends).then(() => undefined);
@@ -108,11 +110,19 @@ export function deleteMessage(parent: number, child: number, name: string): Buff
   return out;
 }
 
-/** Attributes only (offset -1: no page-cache range). */
-export function invalInodeMessage(nodeid: number): Buffer {
+/** The key of a listing, to tell when a cached one went stale. */
+export function listingKey(names: Iterable<string>): string {
+  return [...names].join('/');
+}
+
+/**
+ * Attributes, and with `pages` the cached contents too (offset 0, length 0: all of it; for a
+ * directory that is its cached listing). Offset -1 leaves the page cache alone.
+ */
+export function invalInodeMessage(nodeid: number, pages = false): Buffer {
   const out = notification(Notify.INVAL_INODE, 24);
   putU64(out, 16, nodeid);
-  out.writeBigInt64LE(-1n, 24);
+  out.writeBigInt64LE(pages ? 0n : -1n, 24);
   out.writeBigInt64LE(0n, 32);
   return out;
 }

@@ -73,6 +73,7 @@ export const Init = {
   PARALLEL_DIROPS: 1 << 18,
   MAX_PAGES: 1 << 22,
   CACHE_SYMLINKS: 1 << 23,
+  NO_OPENDIR_SUPPORT: 1 << 24,
 } as const;
 
 /** fuse_open_out.open_flags. */

@@ -10,7 +10,7 @@ import { FsError, type Caller, type DirNode } from '../vfs/node.js';
 import type { FuseDevice } from './device.js';
 import { E, errnoOf } from './errno.js';
 import { Inode, InodeTable } from './inodes.js';
-import { Invalidator, pollWakeupMessage } from './invalidate.js';
+import { Invalidator, listingKey, pollWakeupMessage } from './invalidate.js';
 import {
   DIRENT, DT, ENTRY_OUT, Fattr, Fopen, FUSE_KERNEL_MINOR, FUSE_KERNEL_VERSION, IN_HEADER, Init, INIT_OUT, IOCTL_OUT,
   OP_NAMES, OPEN_OUT, OUT_HEADER, Op, POLL_OUT, POLL_SCHEDULE_NOTIFY, S_IFMT, S_IFDIR, S_IFLNK, STATFS_OUT, WRITE_OUT,
@@ -51,6 +51,13 @@ export class Session {
   private readonly valid: Validity;
   private readonly time = Math.floor(Date.now() / 1000);
   private minor = 0;
+  /**
+   * The kernel opens directories without asking (FUSE_NO_OPENDIR_SUPPORT, Linux >= 5.1): OPENDIR
+   * is answered ENOSYS once, and from then on no OPENDIR or RELEASEDIR is sent, which saves two
+   * requests per directory open (kmod's lsmod opens two directories per module). READDIR then
+   * lists the live children from the offset, as kernfs's readdir walks the live list.
+   */
+  private zeroMessageOpendir = false;
   /** Counts per opcode, for the benchmark's requests-per-`cat` figure. */
   readonly counts = new Map<number, number>();
   onDestroy?: () => void;
@@ -246,6 +253,11 @@ export class Session {
       case Op.FSYNCDIR:
         return this.ok(req);
       case Op.OPENDIR: {
+        if (this.zeroMessageOpendir) {
+          const node = this.inode(req.nodeid).node;
+          if (node.kind !== 'dir') throw new FsError(E.ENOTDIR);
+          return this.fail(req, E.ENOSYS);
+        }
         const fh = this.kernfs.opendir(this.inode(req.nodeid).node);
         const out = answer(req.unique, OPEN_OUT);
         out.writeUInt32LE(fh, OUT_HEADER);
@@ -337,6 +349,7 @@ export class Session {
       return this.send(req, out);
     }
     this.minor = Math.min(minor, FUSE_KERNEL_MINOR);
+    this.zeroMessageOpendir = (offered & Init.NO_OPENDIR_SUPPORT) !== 0;
     // Kernels before 7.23 expect the 24-byte answer.
     const size = this.minor < 23 ? 24 : INIT_OUT;
     const out = answer(req.unique, size);
@@ -375,7 +388,8 @@ export class Session {
     const fh = u64(b, IN_HEADER);
     const offset = u64(b, IN_HEADER + 8);
     const size = b.readUInt32LE(IN_HEADER + 16);
-    const list = this.kernfs.entries(fh);
+    const list = fh === 0 ? this.kernfs.listing(dirIno.node) : this.kernfs.entries(fh);
+    dirIno.listed = listingKey(list.map(([n]) => n));
     const out = answer(req.unique, size);
     let at = OUT_HEADER;
     const total = list.length + 2;

@@ -165,6 +165,12 @@ export class Kernfs {
     return fh;
   }
 
+  /** The live listing, for a transport that keeps no per-open directory state. */
+  listing(node: VNode): Array<[string, VNode]> {
+    if (node.kind !== 'dir') fail(ENOTDIR);
+    return [...node.children()];
+  }
+
   entries(fh: number): Array<[string, VNode]> {
     return this.dirs.get(fh) ?? fail(EBADF);
   }

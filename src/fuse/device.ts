@@ -58,6 +58,8 @@ export class FuseDevice {
   /** Notifications go out one at a time, each in the thread pool (see notify). */
   private notifyChain: Promise<void> = Promise.resolve();
   writeErrors = 0;
+  /** Log each notification's outcome on stderr. */
+  debug = false;
 
   constructor(
     readonly fd: number,
@@ -140,7 +142,10 @@ export class FuseDevice {
     const run = (): Promise<void> =>
       new Promise((res) => {
         if (this.closed) return res();
-        fs.write(this.fd, buf, 0, buf.length, null, () => res());
+        fs.write(this.fd, buf, 0, buf.length, null, (err) => {
+          if (this.debug) process.stderr.write(`fuse: notify ${buf.readInt32LE(4)} of ${buf.length} bytes: ${err ? err.code : 'ok'}\n`);
+          res();
+        });
       });
     this.notifyChain = this.notifyChain.then(run);
     return this.notifyChain;

@@ -57,6 +57,7 @@ export async function serveFuse(mountpoint: string, root: DirNode, opts: ServeOp
     debug: opts.debug,
   });
   session.onDestroy = () => dev.close();
+  dev.debug = !!opts.debug;
   if (inherited === undefined) {
     try {
       await mountAsRoot(mnt, fd, { allowOther: opts.allowOther ?? true });

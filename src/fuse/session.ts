@@ -186,7 +186,8 @@ export class Session {
         return;
       }
       case Op.GETATTR: {
-        const ino = this.inode(req.nodeid);
+        // fstat(2) of a descriptor whose file was removed still answers, as for any inode.
+        const ino = this.inodes.get(req.nodeid) ?? this.inode(req.nodeid);
         return this.send(req, attrAnswer(req.unique, ino.nodeid, this.attrOf(ino), this.attrValid(ino), this.time));
       }
       case Op.SETATTR:

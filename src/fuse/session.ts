@@ -297,8 +297,11 @@ export class Session {
       case Op.GETXATTR:
       case Op.LISTXATTR:
       case Op.REMOVEXATTR:
-        // No extended attributes, like sysfs without security labels; vi's ACL copy accepts it.
-        return this.fail(req, EOPNOTSUPP);
+        // No extended attributes, like sysfs without security labels. ENOSYS, not EOPNOTSUPP:
+        // the kernel then stops asking (fc->no_getxattr...) and tells callers EOPNOTSUPP itself,
+        // which vi's ACL copy accepts; otherwise every write(2) costs a GETXATTR of
+        // security.capability (file_remove_privs).
+        return this.fail(req, E.ENOSYS);
       case Op.INTERRUPT: {
         const p = this.pending.get(u64(b, H));
         if (p) this.kernfs.interrupt(p.fh);

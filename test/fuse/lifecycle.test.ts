@@ -104,4 +104,18 @@ describe.skipIf(!isRoot)('fuse daemon lifecycle', () => {
     p.kill('SIGTERM');
     await waitMount(false);
   });
+
+  it('tells a non-root user exactly what a mount lacks', () => {
+    const user = ensureUser();
+    const dir = mkdtempSync(join(tmpdir(), 'modfs-user-'));
+    sh(`chown ${user} ${dir}`);
+    const bin = join(REPO, 'bin/modfs.js');
+    // No helper (native/build hidden under an empty tmpfs) and no fusermount3 on PATH.
+    const script = `mount -t tmpfs none ${join(REPO, 'native/build')} && runuser -u ${user} -- env PATH=/nonexistent ${process.execPath} ${bin} mount ${dir}`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/mounting as a non-root user needs fusermount3, the setuid mount tool \(apt-get install fuse3\)/);
+    expect(r.stderr).toMatch(/native\/build\/modfs-fusermount, which receives the descriptor from fusermount3 \(build it with a C compiler/);
+    expect(mountIdsAt(dir)).toEqual([]);
+  });
 });

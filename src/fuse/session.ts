@@ -201,7 +201,7 @@ export class Session {
         const o = this.kernfs.open(ino.node, b.readUInt32LE(H), this.caller(req));
         // direct_io: every read reaches the tree, so a value changed inside the daemon is never
         // served stale from the page cache. No flush step: close(2) costs no FLUSH request.
-        let flags = Fopen.DIRECT_IO;
+        let flags = o.directIo ? Fopen.DIRECT_IO : 0;
         if (!o.flushes) flags |= Fopen.NOFLUSH;
         if (o.nonseekable) flags |= Fopen.NONSEEKABLE;
         const out = answer(req.unique, OPEN_OUT);

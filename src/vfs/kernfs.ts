@@ -46,6 +46,7 @@ export interface Opened {
   /** The handle has a flush step (close(2) must wait for it and report its error). */
   flushes: boolean;
   nonseekable: boolean;
+  directIo: boolean;
 }
 
 export interface StatfsResult {
@@ -111,7 +112,7 @@ export class Kernfs {
     const handle = node.open(flags, caller);
     const fh = this.newFh();
     this.files.set(fh, { node, handle, flags, caller });
-    return { fh, flushes: typeof handle.flush === 'function', nonseekable: !!handle.nonseekable };
+    return { fh, flushes: typeof handle.flush === 'function', nonseekable: !!handle.nonseekable, directIo: !handle.pageCache };
   }
 
   read(fh: number, pos: number, len: number, caller: Caller): Uint8Array | Promise<Uint8Array> {

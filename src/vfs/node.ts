@@ -62,8 +62,13 @@ export interface Handle {
    * command, and up to `outSize` bytes are copied back for an _IOC_READ one. Without it: ENOTTY.
    */
   ioctl?(cmd: number, arg: bigint, input: Uint8Array, outSize: number, caller: Caller): IoctlResult | Promise<IoctlResult>;
-  /** A stream (pipe-like, /dev/kmsg-like): the position is meaningless, lseek gives ESPIPE. */
+  /** A stream (pipe-like): the position is meaningless, lseek gives ESPIPE (FOPEN_NONSEEKABLE). */
   nonseekable?: boolean;
+  /**
+   * Contents that do not change while open may be served from the kernel's page cache, bounded
+   * by st_size. Default false: every read reaches the handle (FOPEN_DIRECT_IO), as kernfs reads do.
+   */
+  pageCache?: boolean;
 }
 
 export interface FileNode extends NodeBase {

@@ -10,6 +10,7 @@
 //   nested/deeper/leaf 0644, link -> nested/deeper/leaf
 //   dyn/                entries come and go: ctl "add NAME" / "del NAME" (a watched directory)
 //   requests 0444       FUSE requests served so far, "OPNAME count" per line
+//   stream 0444         nonseekable: lseek gives ESPIPE
 //   ioctl 0644          ioctl(cmd, buf) answers cmd's low byte and the buffer reversed
 
 import { FsError } from '../../src/vfs/node.js';
@@ -174,6 +175,7 @@ const root = dir({
   link: { kind: 'symlink', mode: 0o777, target: 'nested/deeper/leaf' },
   dyn,
   ioctl: ioctlFile,
+  stream: { kind: 'file', mode: 0o444, size: 0, open: () => ({ read: () => enc('s\n'), nonseekable: true }) } as FileNode,
   requests: attr(0o444, () => [...(served?.session.counts ?? new Map<number, number>())].map(([op, n]) => `${OP_NAMES[op] ?? op} ${n}\n`).join('')),
 });
 let served: Served | undefined;

@@ -171,6 +171,17 @@ describe.skipIf(!isRoot)('our FUSE transport', () => {
     expect(run('cat dyn/y/file').stdout).toBe('y\n');
   });
 
+  it('opens a stream nonseekable (ESPIPE) and a sysfs-like file seekable, per open', () => {
+    const code = [
+      'import os',
+      'fd = os.open("stream", os.O_RDONLY)',
+      'try: os.lseek(fd, 1, 0)',
+      'except OSError as e: print(e.errno)',
+      'print(os.lseek(os.open("value", os.O_RDONLY), 1, 0))',
+    ].join('\n');
+    expect(py(code).stdout).toBe('29\n1\n');
+  });
+
   it('serves a cat while reads stay blocked in kmsg', async () => {
     const readers = Array.from({ length: 8 }, () => bg('cat kmsg', { cwd: d.mountDir }));
     await sleep(300);

@@ -85,24 +85,30 @@ describe.skipIf(!isRoot)('fuse daemon lifecycle', () => {
       expect(mountIdsAt(dir).length > 0).toBe(want);
     };
     let p = start();
-    await waitMount(true);
-    // Only the user sees the tree (no allow_other); addresses are hidden from a non-root reader.
-    expect(sh(`ls ${dir}/sys/kernel/modctl`, { user }).stdout).toBe('clear\nload\nunload\n');
-    expect(sh(`stat ${dir}/proc`).stderr).toMatch(/Permission denied/);
-    p.kill('SIGTERM');
-    await waitMount(false);
-    // A kill -9 leaves a stale mount, which the user's next mount clears (fusermount3 -uz).
-    p = start();
-    await waitMount(true);
-    sh(`pkill -9 -u ${user} -f "${bin} mount ${dir}"`);
-    await sleep(300);
-    const stale = mountIdsAt(dir);
-    expect(sh(`ls ${dir}`, { user }).stderr).toMatch(/Transport endpoint is not connected/);
-    p = start();
-    for (let i = 0; i < 200 && (mountIdsAt(dir).length !== 1 || mountIdsAt(dir)[0] === stale[0]); i++) await sleep(50);
-    expect(sh(`cat ${dir}/proc/modules`, { user }).code).toBe(0);
-    p.kill('SIGTERM');
-    await waitMount(false);
+    try {
+      await waitMount(true);
+      // Only the user sees the tree (no allow_other); addresses are hidden from a non-root reader.
+      expect(sh(`ls ${dir}/sys/kernel/modctl`, { user }).stdout).toBe('clear\nload\nunload\n');
+      expect(sh(`stat ${dir}/proc`).stderr).toMatch(/Permission denied/);
+      p.kill('SIGTERM');
+      await waitMount(false);
+      // A kill -9 leaves a stale mount, which the user's next mount clears (fusermount3 -uz).
+      p = start();
+      await waitMount(true);
+      sh(`pkill -9 -u ${user} -f "${bin} mount ${dir}"`);
+      await sleep(300);
+      const stale = mountIdsAt(dir);
+      expect(sh(`ls ${dir}`, { user }).stderr).toMatch(/Transport endpoint is not connected/);
+      p = start();
+      for (let i = 0; i < 200 && (mountIdsAt(dir).length !== 1 || mountIdsAt(dir)[0] === stale[0]); i++) await sleep(50);
+      expect(sh(`cat ${dir}/proc/modules`, { user }).code).toBe(0);
+      p.kill('SIGTERM');
+      await waitMount(false);
+    } finally {
+      // Whatever failed above, leave no mount behind for other tests.
+      p.kill('SIGKILL');
+      if (mountIdsAt(dir).length) sh(`umount -l ${dir}`);
+    }
   });
 
   it('tells a non-root user exactly what a mount lacks', () => {

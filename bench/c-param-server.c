@@ -1,56 +1,101 @@
-/* Minimal libfuse 2 server for bench/latency.js: one small read-write file at the path modfs
- * uses for helloworld's parameter (/sys/module/helloworld/parameters/num, "10\n", st_size 4096),
- * with direct_io, so a read or a write costs only what FUSE itself costs. Based on the shape of
- * bench/fuse-c-server.c, plus write and truncate. */
-#define FUSE_USE_VERSION 29
-#include <fuse.h>
+/* Minimal C server on libfuse3's low-level API, the reference for bench/latency.mjs: the path
+ * modfs uses for helloworld's parameter (/sys/module/helloworld/parameters/num, "10\n",
+ * st_size 4096), answered the way modfs answers it: the same cache lifetimes (86400 s), direct_io
+ * and noflush on open (so close(2) sends no FLUSH), default_permissions, libfuse's multi-threaded
+ * loop. Build: gcc -O2 c-param-server.c $(pkg-config --cflags --libs fuse3). Run: ./a.out MOUNT */
+#define FUSE_USE_VERSION 34
+#include <fuse_lowlevel.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *dirs[] = { "/", "/sys", "/sys/module", "/sys/module/helloworld", "/sys/module/helloworld/parameters" };
-static const char *file = "/sys/module/helloworld/parameters/num";
+#define TIMEOUT 86400.0
+enum { ROOT = 1, SYS, MODULE, HELLO, PARAMS, NUM };
+static const struct { fuse_ino_t parent; const char *name; } nodes[] = {
+  [SYS] = { ROOT, "sys" }, [MODULE] = { SYS, "module" }, [HELLO] = { MODULE, "helloworld" },
+  [PARAMS] = { HELLO, "parameters" }, [NUM] = { PARAMS, "num" },
+};
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char text[64] = "10\n";
 static size_t text_len = 3;
 
-static int is_dir(const char *p) {
-  for (unsigned i = 0; i < sizeof dirs / sizeof *dirs; i++) if (!strcmp(p, dirs[i])) return 1;
-  return 0;
-}
-
-static int b_getattr(const char *p, struct stat *st) {
+static void fill(fuse_ino_t ino, struct stat *st) {
   memset(st, 0, sizeof *st);
-  if (is_dir(p)) { st->st_mode = S_IFDIR | 0755; st->st_nlink = 2; return 0; }
-  if (!strcmp(p, file)) { st->st_mode = S_IFREG | 0644; st->st_nlink = 1; st->st_size = 4096; return 0; }
-  return -ENOENT;
+  st->st_ino = ino;
+  if (ino == NUM) { st->st_mode = S_IFREG | 0644; st->st_nlink = 1; st->st_size = 4096; }
+  else { st->st_mode = S_IFDIR | 0755; st->st_nlink = 2; }
 }
 
-static int b_open(const char *p, struct fuse_file_info *fi) {
+static void ll_lookup(fuse_req_t req, fuse_ino_t parent, const char *name) {
+  for (fuse_ino_t i = SYS; i <= NUM; i++) {
+    if (nodes[i].parent == parent && !strcmp(nodes[i].name, name)) {
+      struct fuse_entry_param e = { .ino = i, .attr_timeout = TIMEOUT, .entry_timeout = TIMEOUT };
+      fill(i, &e.attr);
+      fuse_reply_entry(req, &e);
+      return;
+    }
+  }
+  fuse_reply_err(req, ENOENT);
+}
+
+static void ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
   (void) fi;
-  return strcmp(p, file) ? -ENOENT : 0;
+  struct stat st;
+  if (ino < ROOT || ino > NUM) { fuse_reply_err(req, ENOENT); return; }
+  fill(ino, &st);
+  fuse_reply_attr(req, &st, TIMEOUT);
 }
 
-static int b_read(const char *p, char *buf, size_t len, off_t off, struct fuse_file_info *fi) {
-  (void) p; (void) fi;
-  if ((size_t) off >= text_len) return 0;
-  if (len > text_len - off) len = text_len - off;
-  memcpy(buf, text + off, len);
-  return (int) len;
+static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi) {
+  (void) attr; (void) to_set;
+  ll_getattr(req, ino, fi);
 }
 
-static int b_write(const char *p, const char *buf, size_t len, off_t off, struct fuse_file_info *fi) {
-  (void) p; (void) fi; (void) off;
-  size_t n = len < sizeof text ? len : sizeof text - 1;
-  memcpy(text, buf, n);
-  text_len = n;
-  return (int) len;
+static void ll_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+  if (ino != NUM) { fuse_reply_err(req, EISDIR); return; }
+  fi->direct_io = 1;
+  fi->noflush = 1;
+  fuse_reply_open(req, fi);
 }
 
-static int b_truncate(const char *p, off_t size) {
-  (void) p; (void) size;
-  return 0;
+static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+  (void) ino; (void) fi;
+  char buf[64];
+  pthread_mutex_lock(&lock);
+  size_t n = (size_t) off >= text_len ? 0 : text_len - off;
+  if (n > size) n = size;
+  memcpy(buf, text + off, n);
+  pthread_mutex_unlock(&lock);
+  fuse_reply_buf(req, buf, n);
 }
 
-static struct fuse_operations ops = { .getattr = b_getattr, .open = b_open, .read = b_read, .write = b_write, .truncate = b_truncate };
+static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off, struct fuse_file_info *fi) {
+  (void) ino; (void) off; (void) fi;
+  pthread_mutex_lock(&lock);
+  text_len = size < sizeof text ? size : sizeof text - 1;
+  memcpy(text, buf, text_len);
+  pthread_mutex_unlock(&lock);
+  fuse_reply_write(req, size);
+}
 
-int main(int argc, char **argv) { return fuse_main(argc, argv, &ops, NULL); }
+static const struct fuse_lowlevel_ops ops = {
+  .lookup = ll_lookup, .getattr = ll_getattr, .setattr = ll_setattr,
+  .open = ll_open, .read = ll_read, .write = ll_write,
+};
+
+int main(int argc, char **argv) {
+  if (argc != 2) { fprintf(stderr, "usage: %s MOUNTPOINT\n", argv[0]); return 2; }
+  char *args[] = { argv[0], "-o", "default_permissions,fsname=cparam", NULL };
+  struct fuse_args fa = FUSE_ARGS_INIT(3, args);
+  struct fuse_session *se = fuse_session_new(&fa, &ops, sizeof ops, NULL);
+  if (!se || fuse_set_signal_handlers(se) || fuse_session_mount(se, argv[1])) return 1;
+  struct fuse_loop_config cfg = { .clone_fd = 0, .max_idle_threads = 10 };
+  int r = fuse_session_loop_mt(se, &cfg);
+  fuse_session_unmount(se);
+  fuse_remove_signal_handlers(se);
+  fuse_session_destroy(se);
+  return r ? 1 : 0;
+}

@@ -1,7 +1,7 @@
 // Shared helpers for the bench/ scripts: paths, the modfs daemon and the C libfuse server in child
 // processes (this process must never serve a mount it touches), and latency statistics.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, writeSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,21 +69,35 @@ export function startModfs(args = [], env = {}) {
   return startMount(process.execPath, [BIN, 'mount', ...args], { MODFS_KERNEL: '6.1.0-56-amd64', ...env });
 }
 
-/** bench/c-param-server.c, compiled against libfuse 2 headers and the libfuse.so.2 that fuse-native ships. */
+/**
+ * `n` processes each doing open+read+close of `path` for `ms`; total operations per second.
+ * The readers are plain Node processes, the same for every server measured.
+ */
+export async function parallelReads(path, n = 4, ms = 2000) {
+  const code = `const fs=require('fs');const b=Buffer.alloc(4096);const end=Date.now()+${ms};let c=0;` +
+    `while(Date.now()<end){const fd=fs.openSync(${JSON.stringify(path)},'r');fs.readSync(fd,b,0,4096,0);fs.closeSync(fd);c++}console.log(c)`;
+  const t0 = process.hrtime.bigint();
+  const counts = await Promise.all(Array.from({ length: n }, () => new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (c) => (c === 0 ? res(Number(out)) : rej(new Error(`reader exited ${c}`))));
+  })));
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { readers: n, opsPerSecond: counts.reduce((a, b) => a + b, 0) / secs };
+}
+
+/** bench/c-param-server.c, a minimal libfuse3 low-level server (Debian's libfuse3-dev). */
 export function buildCServer() {
-  const bundled = join(REPO, 'node_modules/fuse-native/prebuilds/linux-x64/libfuse.so');
-  const libdir = join(CACHE, 'lib');
-  mkdirSync(libdir, { recursive: true });
-  if (!existsSync(join(libdir, 'libfuse.so.2'))) symlinkSync(bundled, join(libdir, 'libfuse.so.2'));
-  const inc = existsSync('/usr/include/fuse/fuse.h') ? '/usr/include/fuse' : join(REPO, 'node_modules/fuse-shared-library-linux/libfuse/include');
+  mkdirSync(CACHE, { recursive: true });
   const exe = join(CACHE, 'c-param-server');
-  execFileSync('gcc', ['-O2', '-D_FILE_OFFSET_BITS=64', '-I', inc, join(REPO, 'bench/c-param-server.c'), bundled, '-lpthread', '-o', exe], { stdio: 'inherit' });
-  return { exe, libdir };
+  const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'fuse3'], { encoding: 'utf8' }).trim().split(/\s+/);
+  execFileSync('gcc', ['-O2', join(REPO, 'bench/c-param-server.c'), ...flags, '-o', exe], { stdio: 'inherit' });
+  return exe;
 }
 
 export async function startCServer() {
-  const { exe, libdir } = buildCServer();
-  return startMount(exe, ['-f', '-o', 'direct_io,default_permissions'], { LD_LIBRARY_PATH: libdir });
+  return startMount(buildCServer(), []);
 }
 
 /** One write(2) of `text` to a control or attribute file (O_WRONLY, no O_TRUNC). */

@@ -2,7 +2,7 @@
 // stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
 // and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
 // (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
-// (comma list of latency,cycles,rss,cpu,mips,mount).
+// (comma list of latency,scale,cycles,rss,cpu,mips,mount). BENCH_SCALE_MODULES (scale test, 1000).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { latency } from './latency.mjs';
 import { mountTime } from './mount-time.mjs';
 import { ensureBuilt, REPO } from './lib.mjs';
 import { rss } from './rss.mjs';
+import { scale } from './scale.mjs';
 
 ensureBuilt();
 const only = process.env.BENCH_ONLY?.split(',');
@@ -20,6 +21,7 @@ const want = (n) => !only || only.includes(n);
 const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
 const results = { date: new Date().toISOString(), machine };
 if (want('latency')) results.latency = await latency();
+if (want('scale')) results.scale = await scale();
 if (want('cycles')) results.cycles = await cycles();
 if (want('rss')) results.rss = await rss();
 if (want('cpu')) results.cpu = await cpu();
@@ -29,11 +31,21 @@ if (want('mount')) results.mount = await mountTime();
 const rows = [];
 const f1 = (x) => x.toFixed(1);
 if (results.latency) {
-  const { c, modfs } = results.latency;
+  const { c, modfs, ratios, perRound } = results.latency;
   for (const op of ['read', 'write']) {
-    rows.push([`open+${op}+close ${op === 'read' ? 'param num' : '"10\\n" to num'} (modfs)`, `${f1(modfs[op].median)} µs`, `p90 ${f1(modfs[op].p90)} µs`, `${(modfs[op].median / c[op].median).toFixed(1)}× C`]);
-    rows.push([`open+${op}+close, minimal C libfuse`, `${f1(c[op].median)} µs`, `p90 ${f1(c[op].p90)} µs`, '']);
+    rows.push([`open+${op}+close ${op === 'read' ? 'param num' : '"10\\n" to num'} (modfs)`, `${f1(modfs[op].median)} µs`, `rounds ${perRound[op].join(' ')}`, `${ratios[op].toFixed(2)}× C`]);
+    rows.push([`open+${op}+close, minimal C libfuse3 low-level`, `${f1(c[op].median)} µs`, '', '']);
   }
+  rows.push([`${modfs.parallel.readers} parallel readers (modfs)`, `${Math.round(modfs.parallel.opsPerSecond)} op/s`, `rounds ${perRound.parallel.join(' ')}`, `${ratios.parallel.toFixed(2)}× C`]);
+  rows.push([`${c.parallel.readers} parallel readers, C libfuse3`, `${Math.round(c.parallel.opsPerSecond)} op/s`, '', '']);
+}
+if (results.scale) {
+  const s = results.scale;
+  rows.push([`${s.modules} modules: Debian lsmod through the tree`, `${s.lsmod.medianMs.toFixed(0)} ms`, `min ${s.lsmod.minMs.toFixed(0)} ms`, '']);
+  rows.push([`${s.modules} modules: modfs lsmod`, `${s.modfsLsmod.medianMs.toFixed(0)} ms`, '', '']);
+  rows.push([`${s.modules} modules: one /proc/modules read`, `${(s.procModulesUs.median / 1000).toFixed(2)} ms`, `p90 ${(s.procModulesUs.p90 / 1000).toFixed(2)} ms`, '']);
+  rows.push([`${s.modules} modules: one refcnt read`, `${f1(s.refcntUs.median)} µs`, '', '']);
+  rows.push([`${s.modules} modules: daemon VmRSS`, `${(s.rssKb / 1024).toFixed(0)} MiB`, `load all ${f1(s.loadAllSeconds)} s`, '']);
 }
 if (results.cycles) {
   const y = results.cycles;

@@ -5,7 +5,6 @@ import type { Command } from './command.js';
 import { Kernel } from '../kernel/kernel.js';
 import { buildTree } from '../vfs/tree.js';
 import { serveUntilStopped } from '../fuse/lifecycle.js';
-import { defaultCallerPaths } from '../fuse/serve.js';
 import { identityFor, identityLine, withKernelOption, type KernelArgs } from './kernel-option.js';
 
 interface MountArgs extends KernelArgs {
@@ -32,11 +31,6 @@ const mount: Command<MountArgs> = {
     try {
       await serveUntilStopped(dir, root, {
         debug: argv.debug,
-        // Modules come and go: a cached dentry would show /sys/module/<m> after rmmod (and hide it
-        // after insmod), so every lookup asks the tree.
-        entryTimeout: 0,
-        // /dev/kmsg names its writer when it reports rate-limited lines.
-        callerPaths: (p) => defaultCallerPaths(p) || p === '/dev/kmsg',
         onReady: () => process.stderr.write(`modfs: mounted at ${dir}\n`),
       });
     } catch (e) {

@@ -1,9 +1,11 @@
 // Mount lifecycle around serveFuse: a clean mountpoint before, a clean exit after.
 
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DirNode } from '../vfs/node.js';
+import { helperPath, inheritedDevice, isRoot, missingForUserMount, userMountOptions } from './mounter.js';
 import { detach, serveFuse } from './serve.js';
 import type { ServeOptions, Served } from './serve.js';
 
@@ -69,7 +71,7 @@ export async function prepareMountpoint(dir: string): Promise<string> {
 }
 
 export interface RunOptions extends ServeOptions {
-  /** How often to look for an external unmount (fusermount -u, umount). Default 500 ms. */
+  /** How often to check that the parent still lives. Default 500 ms. */
   pollMs?: number;
   /** Exit the process when done (default true). */
   exit?: boolean;
@@ -79,39 +81,65 @@ export interface RunOptions extends ServeOptions {
 /** How long an unmount may take before the daemon exits anyway (the exit aborts the connection). */
 const UNMOUNT_GRACE_MS = 5000;
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Mount `root` at `dir` and serve until SIGINT/SIGTERM or an external unmount, then unmount and
- * exit 0. fuse-native alone keeps the process alive after an external unmount, so the mount
- * table is polled. The signal handlers go in before anything is mounted: a signal that arrives
- * while mounting still ends in a clean unmount rather than a killed daemon and a stale mount.
+ * A non-root user: fusermount3 mounts, native/modfs-fusermount receives the descriptor and runs
+ * this same command again with it inherited (see mounter.ts). This process waits for that one,
+ * passes it the signals it gets, and exits as it does.
+ */
+async function runThroughHelper(mnt: string, opts: RunOptions): Promise<void> {
+  const missing = missingForUserMount();
+  if (missing.length) throw new Error(`mounting as a non-root user needs ${missing.join('; and ')}`);
+  const args = [mnt, userMountOptions({ allowOther: opts.allowOther ?? false }), '--', process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const child = spawn(helperPath(), args, { stdio: 'inherit' });
+  const forward = (sig: NodeJS.Signals): void => void child.kill(sig);
+  for (const s of STOP_SIGNALS) process.on(s, forward);
+  const code = await new Promise<number>((res) => {
+    child.on('error', (e) => (process.stderr.write(`modfs: ${e.message}\n`), res(1)));
+    child.on('exit', (c, sig) => res(c ?? (sig ? 128 : 1)));
+  });
+  for (const s of STOP_SIGNALS) process.off(s, forward);
+  if (opts.exit ?? true) process.exit(code);
+}
+
+/**
+ * Mount `root` at `dir` and serve until SIGINT/SIGTERM/SIGHUP, an external unmount, or the
+ * parent going away (`npx modfs mount` killed leaves its child orphaned: the reparenting shows in
+ * getppid), then unmount and exit 0. The signal handlers go in before anything is mounted: a
+ * signal that arrives while mounting still ends in a clean unmount.
  */
 export async function serveUntilStopped(dir: string, root: DirNode, opts: RunOptions = {}): Promise<void> {
+  const helped = inheritedDevice(dir) !== undefined;
+  if (!isRoot() && !helped) {
+    const mnt = await prepareMountpoint(dir);
+    return runThroughHelper(mnt, opts);
+  }
   let stopRequested = false;
   let stopNow: ((why: string) => void) | undefined;
   const onSignal = (): void => {
     stopRequested = true;
     stopNow?.('signal');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   const finish = (): void => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
     if (opts.exit ?? true) process.exit(0);
   };
 
-  const mnt = await prepareMountpoint(dir);
+  // A helper-made mount is already live and ours: probing it from here would wait for ourselves.
+  const mnt = helped ? resolve(dir) : await prepareMountpoint(dir);
   if (stopRequested) return finish();
+  const parent = process.ppid;
   const served = await serveFuse(mnt, root, opts);
-  const ids = new Set(mountIdsAt(mnt));
   opts.onReady?.(served);
 
   await new Promise<void>((done) => {
     let stopping = false;
     const poll = setInterval(() => {
-      const now = mountIdsAt(mnt);
-      if (!now.some((id) => ids.has(id))) stop('external');
+      if (parent > 1 && process.ppid !== parent) stop('parent');
     }, opts.pollMs ?? 500);
+    poll.unref();
     const stop = (why: string): void => {
       if (stopping) return;
       stopping = true;
@@ -134,6 +162,7 @@ export async function serveUntilStopped(dir: string, root: DirNode, opts: RunOpt
       );
     };
     stopNow = stop;
+    void served.closed.then(() => stop('external'));
     if (stopRequested) stop('signal');
   });
   finish();

@@ -59,6 +59,8 @@ export class Kernel {
   readonly kmallocedParams = new Set<bigint>();
   lastUnloaded: string | undefined;
   readonly budget: number;
+  /** kernfs's show page and write buffer for attribute files, made on first use (params/param-table.ts). */
+  readonly sysfsBuffers = { showPage: 0n, storeBuf: 0n };
   /** Hooks run before module code is entered (e.g. refreshing jiffies). */
   readonly beforeCall: Array<() => void> = [];
   private readonly bootNs = process.hrtime.bigint();

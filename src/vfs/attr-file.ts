@@ -1,7 +1,7 @@
 // Generated files: sysfs attributes (stat size 4096, content rebuilt by each read from offset 0,
 // as kernfs's page buffer is) and procfs seq files (stat size 0).
 import { KernelError } from '../kernel/errno.js';
-import { FsError, type Caller, type FileNode, type Handle } from './node.js';
+import { DEFAULT_POLLMASK, FsError, POLL, type Caller, type FileNode, type Handle } from './node.js';
 
 const enc = new TextEncoder();
 export type Content = Uint8Array | string;
@@ -13,6 +13,8 @@ export interface AttrOptions {
   show?: (caller: Caller) => Content;
   /** Consumes one write; returns bytes consumed or throws KernelError/FsError. */
   store?: (data: Uint8Array, caller: Caller, flags: number) => number;
+  /** False once the object behind the file is gone (see FileNode.active). */
+  active?: () => boolean;
 }
 
 export function toBytes(c: Content): Uint8Array {
@@ -30,15 +32,19 @@ export function kernelCall<T>(f: () => T): T {
 }
 
 export function attrFile(o: AttrOptions): FileNode {
-  return {
+  const node: FileNode = {
     kind: 'file',
     mode: o.mode,
     size: o.size ?? 4096,
     open(flags: number, caller: Caller): Handle {
       let snapshot: Uint8Array | undefined;
+      // The notify count this descriptor has seen: a read brings it up to date (kernfs stores
+      // the event count in the open file at each read).
+      let seen = notifyCount(node);
       return {
         read(pos, len) {
           if (!o.show) throw new FsError(5);
+          seen = notifyCount(node);
           if (pos === 0 || !snapshot) snapshot = kernelCall(() => toBytes(o.show!(caller)));
           return snapshot.subarray(Math.min(pos, snapshot.length), Math.min(pos + len, snapshot.length));
         },
@@ -48,7 +54,42 @@ export function attrFile(o: AttrOptions): FileNode {
           return kernelCall(() => o.store!(data, caller, flags));
         },
         truncate() {},
+        poll(events, wake) {
+          // kernfs_generic_poll: always readable and writable; POLLERR|POLLPRI once the
+          // attribute was notified (sysfs_notify) since this descriptor last read it.
+          if (seen !== notifyCount(node)) return DEFAULT_POLLMASK | POLL.ERR | POLL.PRI;
+          if (events & (POLL.ERR | POLL.PRI)) addPoller(node, wake);
+          return DEFAULT_POLLMASK;
+        },
       };
     },
   };
+  if (o.active) node.active = o.active;
+  return node;
+}
+
+/** sysfs_notify counts per attribute, and the pollers to wake on the next one. */
+const events = new WeakMap<FileNode, { count: number; pollers: Set<() => void> }>();
+
+function notifyState(node: FileNode): { count: number; pollers: Set<() => void> } {
+  let e = events.get(node);
+  if (!e) events.set(node, (e = { count: 0, pollers: new Set() }));
+  return e;
+}
+
+function notifyCount(node: FileNode): number {
+  return events.get(node)?.count ?? 0;
+}
+
+function addPoller(node: FileNode, wake: () => void): void {
+  notifyState(node).pollers.add(wake);
+}
+
+/** sysfs_notify(): wake every poll(2) waiting on the attribute, as kernfs_notify does. */
+export function sysfsNotify(node: FileNode): void {
+  const e = notifyState(node);
+  e.count++;
+  const wake = [...e.pollers];
+  e.pollers.clear();
+  for (const w of wake) w();
 }

@@ -3,7 +3,7 @@
 import { formatKmsgRecord } from '../kernel/kmsg-format.js';
 import * as fs from 'node:fs';
 import { DevkmsgRatelimit, type KernelLog } from '../kernel/log.js';
-import { FsError, type FileNode, type Handle } from './node.js';
+import { FsError, POLL, type FileNode, type Handle } from './node.js';
 
 const O_NONBLOCK = 0o4000;
 const EINVAL = 22;
@@ -23,6 +23,7 @@ export function devKmsg(log: KernelLog): FileNode {
       const ratelimit = new DevkmsgRatelimit(() => process.hrtime.bigint());
       const comm = commOf(caller.pid);
       let cancel: (() => void) | undefined;
+      const pollOffs = new Set<() => void>();
       const take = (len: number): Uint8Array | undefined => {
         if (seq < log.firstSeq) {
           seq = log.firstSeq;
@@ -68,8 +69,23 @@ export function devKmsg(log: KernelLog): FileNode {
         abort() {
           cancel?.();
         },
+        poll(_events, wake) {
+          // devkmsg_poll: readable when a record past this reader's position exists; an error
+          // (POLLERR|POLLPRI) too when records it had not read were overwritten.
+          if (seq < log.firstSeq) return POLL.IN | POLL.RDNORM | POLL.ERR | POLL.PRI;
+          if (log.readAt(seq)) return POLL.IN | POLL.RDNORM;
+          const off = log.onRecord(() => {
+            off();
+            pollOffs.delete(off);
+            wake();
+          });
+          pollOffs.add(off);
+          return 0;
+        },
         release() {
           cancel?.();
+          for (const off of pollOffs) off();
+          pollOffs.clear();
           if (comm) log.releaseUser(ratelimit, comm);
         },
       };

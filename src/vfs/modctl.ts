@@ -12,12 +12,14 @@ import type { Kernel } from '../kernel/kernel.js';
 import { KernelError } from '../kernel/errno.js';
 import { loadModuleAsync } from '../kernel/loader/load-module.js';
 import { deleteModuleAsync } from '../kernel/unload.js';
+import { MODULES_END, MODULES_VADDR } from '../mm/layout.js';
 import { attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import { FsError, type DirNode, type FileNode, type Handle } from './node.js';
 
 const EINVAL = 22;
-const latin1 = new TextDecoder('latin1');
+/** Bytes as a byte string, one char per byte (names are bytes, see node.ts). */
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
 /** An asynchronous kernel operation, its KernelError turned into the FsError the write reports. */
 async function kernelCallAsync<T>(f: () => Promise<T>): Promise<T> {
@@ -40,7 +42,7 @@ export function modctlDir(k: Kernel, mountpoint: string): DirNode {
           throw new FsError(5);
         },
         async write(_pos, data) {
-          let text = latin1.decode(data).replace(/\n$/, '');
+          let text = latin1(data).replace(/\n$/, '');
           const force = text.startsWith('-f ');
           if (force) text = text.slice(3).trim();
           await kernelCallAsync(() => deleteModuleAsync(k, text, force));
@@ -85,19 +87,75 @@ function expectedElfSize(b: Uint8Array): number | undefined {
   return end;
 }
 
+/**
+ * The largest image that could be a module: everything the kernel keeps of it must fit the
+ * module area (MODULES_VADDR..MODULES_END), so a larger write is refused at once with the errno
+ * the kernel's allocation of the copy gives (ENOMEM), before it is buffered.
+ */
+export const MAX_IMAGE = Number(MODULES_END - MODULES_VADDR);
+const ENOMEM = 12;
+
+/**
+ * A raw image arriving in writes: appended to one buffer that doubles when full, so a 64 MiB
+ * image costs linear time (concatenating on every write was quadratic), and is dropped at once
+ * after the load. The section table usually comes last, so the expected size is known late.
+ */
+class ImageBuffer {
+  private buf: Uint8Array | undefined = new Uint8Array(64 * 1024);
+  length = 0;
+  private want: number | undefined;
+
+  append(data: Uint8Array): void {
+    const need = this.length + data.length;
+    if (need > MAX_IMAGE) throw new FsError(ENOMEM);
+    let buf = this.buf!;
+    if (need > buf.length) {
+      const grown = new Uint8Array(Math.min(MAX_IMAGE, Math.max(need, buf.length * 2)));
+      grown.set(buf.subarray(0, this.length));
+      buf = this.buf = grown;
+    }
+    buf.set(data, this.length);
+    this.length = need;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf!.subarray(0, this.length);
+  }
+
+  /** The header (64 bytes) says this is no ELF64 x86-64 relocatable: the kernel refuses it now. */
+  cannotBeModule(): boolean {
+    const b = this.buf!;
+    if (this.length >= 4 && !(b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46)) return true;
+    if (this.length < 64) return false;
+    const dv = new DataView(b.buffer, b.byteOffset, 64);
+    // elf_validity_check: ET_REL, EM_X86_64 and 64-byte section headers.
+    return dv.getUint16(16, true) !== 1 || dv.getUint16(18, true) !== 62 || dv.getUint16(58, true) !== 64;
+  }
+
+  /** Every byte the headers name has arrived. */
+  complete(): boolean {
+    this.want ??= expectedElfSize(this.bytes());
+    return this.want !== undefined && this.length >= this.want;
+  }
+
+  drop(): void {
+    this.buf = undefined;
+  }
+}
+
 function loadFile(k: Kernel, mountpoint: string): FileNode {
   return {
     kind: 'file',
     mode: 0o200,
     size: 4096,
     open(): Handle {
-      let chunks: Uint8Array[] = [];
-      let have = 0;
+      let image: ImageBuffer | undefined = new ImageBuffer();
       let done = false;
-      const image = () => Buffer.concat(chunks);
-      const loadImage = async (bytes: Uint8Array) => {
+      const loadImage = async () => {
         done = true;
-        chunks = [];
+        const bytes = image!.bytes();
+        image!.drop();
+        image = undefined;
         await kernelCallAsync(() => loadModuleAsync(k, bytes));
       };
       return {
@@ -106,9 +164,10 @@ function loadFile(k: Kernel, mountpoint: string): FileNode {
         },
         async write(_pos, data) {
           if (done) return data.length; // trailing bytes (an appended signature) of a loaded image
-          if (have === 0 && data[0] === 0x2f /* '/' */) {
+          if (image!.length === 0 && data[0] === 0x2f /* '/' */) {
             done = true;
-            const text = latin1.decode(data).replace(/\n$/, '');
+            image = undefined;
+            const text = latin1(data).replace(/\n$/, '');
             const sp = text.search(/\s/);
             const file = sp < 0 ? text : text.slice(0, sp);
             const args = sp < 0 ? '' : text.slice(sp + 1).replace(/^\s+/, '');
@@ -124,21 +183,20 @@ function loadFile(k: Kernel, mountpoint: string): FileNode {
             await kernelCallAsync(() => loadModuleAsync(k, bytes, { args, sourcePath: abs }));
             return data.length;
           }
-          chunks.push(data.slice());
-          have += data.length;
-          const img = image();
-          if (have >= 4 && !(img[0] === 0x7f && img[1] === 0x45 && img[2] === 0x4c && img[3] === 0x46)) {
-            await loadImage(img); // not ELF: the kernel's magic check refuses it now
-            return data.length;
+          try {
+            image!.append(data);
+          } catch (e) {
+            done = true;
+            image = undefined;
+            throw e;
           }
-          const want = expectedElfSize(img);
-          if (want !== undefined && have >= want) await loadImage(img);
+          if (image!.cannotBeModule() || image!.complete()) await loadImage();
           return data.length;
         },
         truncate() {},
         async flush() {
           // close(2) of an incomplete image: hand the kernel what arrived; its checks decide.
-          if (!done && have > 0) await loadImage(image());
+          if (!done && image && image.length > 0) await loadImage();
         },
       };
     },

@@ -29,16 +29,21 @@ export function procTree(k: Kernel): DirNode {
   const modules = attrFile({
     mode: 0o444,
     size: 0,
-    show: (c) => k.visibleModules().map((m) => procModulesLine(m, seesAddresses(c))).join(''),
+    // Names are bytes (latin1 strings): shown as the module gave them, so that the name a
+    // reader sees is the name unload accepts.
+    show: (c) => Buffer.from(k.visibleModules().map((m) => procModulesLine(m, seesAddresses(c))).join(''), 'latin1'),
   });
   const tainted = attrFile({ mode: 0o644, size: 0, show: () => `${k.taint}\n` });
   const kallsyms = attrFile({ mode: 0o444, size: 0, show: (c) => kallsymsText(k, seesAddresses(c)) });
   const version = attrFile({ mode: 0o444, size: 0, show: () => procVersion(k.identity) });
   const osrelease = attrFile({ mode: 0o444, size: 0, show: () => `${k.identity.release}\n` });
+  // Made once: the FUSE layer tells nodes apart by identity.
+  const kernel = dir(0o555, () => [['osrelease', osrelease], ['tainted', tainted]]);
+  const sys = dir(0o555, () => [['kernel', kernel]]);
   return dir(0o555, () => [
     ['kallsyms', kallsyms],
     ['modules', modules],
-    ['sys', dir(0o555, () => [['kernel', dir(0o555, () => [['osrelease', osrelease], ['tainted', tainted]])]])],
+    ['sys', sys],
     ['version', version],
   ]);
 }

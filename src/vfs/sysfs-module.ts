@@ -13,7 +13,10 @@ import { seesAddresses } from './procfs.js';
 const INITSTATE = ['live', 'coming', 'going'];
 
 export function moduleDir(k: Kernel, m: Module): DirNode {
-  const ro = (show: () => string) => attrFile({ mode: 0o444, show });
+  // Every file of a module dies with it: a descriptor kept open across rmmod reads ENODEV and
+  // can never reach a module loaded since (kernfs active references).
+  const active = (): boolean => m.sysfs && k.modules.includes(m);
+  const ro = (show: () => string) => attrFile({ mode: 0o444, show, active });
   const coresize = ro(() => `${m.core.size}\n`);
   const initsize = ro(() => `${m.init.size}\n`);
   const initstate = ro(() => `${INITSTATE[m.state] ?? 'unformed'}\n`);
@@ -21,17 +24,22 @@ export function moduleDir(k: Kernel, m: Module): DirNode {
   const taint = ro(() => `${moduleTaintLetters(m.taints)}\n`);
   const srcversion = m.modinfoValue('srcversion');
   const version = m.modinfoValue('version');
-  const uevent = attrFile({ mode: 0o200, store: (d) => d.length });
-  const params = m.params.filter((p) => p.perm !== 0).map((p) => [p.name, paramFile(k, p)] as [string, FileNode]);
+  const uevent = attrFile({ mode: 0o200, store: (d) => d.length, active });
+  const params = m.params.filter((p) => p.perm !== 0).map((p) => [p.name, paramFile(k, p, active)] as [string, FileNode]);
   const parameters = params.length ? dir(0o755, () => params) : undefined;
-  const sections = dir(0o755, () => m.sections.map((s) => [s.name, sectionFile(s.addr)] as [string, FileNode]));
+  // Nodes are made once per module: the FUSE layer tells files apart by node identity.
+  let sectionFiles: Array<[string, FileNode]> | undefined;
+  const sections = dir(0o755, () => (sectionFiles ??= m.sections.map((s) => [s.name, sectionFile(s.addr)] as [string, FileNode])));
   const notes = m.sections.filter((s) => s.note);
-  const notesDir = notes.length
-    ? dir(0o755, () => notes.map((s) => [s.name, attrFile({ mode: 0o444, size: s.size, show: () => s.note! })] as [string, FileNode]))
-    : undefined;
-  const holders = dir(0o755, () =>
-    m.holders.map((h) => [h.name, { kind: 'symlink', mode: 0o777, target: `../../${h.name}` } as SymlinkNode]),
-  );
+  const noteFiles = notes.map((s) => [s.name, attrFile({ mode: 0o444, size: s.size, show: () => s.note!, active })] as [string, FileNode]);
+  const notesDir = notes.length ? dir(0o755, () => noteFiles) : undefined;
+  const links = new WeakMap<Module, SymlinkNode>();
+  const link = (h: Module): SymlinkNode => {
+    let l = links.get(h);
+    if (!l) links.set(h, (l = { kind: 'symlink', mode: 0o777, target: `../../${h.name.replace(/\//g, '!')}` }));
+    return l;
+  };
+  const holders = dir(0o755, () => m.holders.map((h) => [h.name.replace(/\//g, '!'), link(h)] as [string, SymlinkNode]), (cb) => k.onChange(cb));
   const srcFile = srcversion !== undefined ? ro(() => `${srcversion}\n`) : undefined;
   const versionFile = version !== undefined ? ro(() => `${version}\n`) : undefined;
   return dir(0o755, () => [
@@ -55,6 +63,7 @@ export function moduleDir(k: Kernel, m: Module): DirNode {
       kind: 'file',
       mode: 0o400,
       size: 19,
+      active,
       open(_flags, caller) {
         const text = new TextEncoder().encode(`0x${(seesAddresses(caller) ? addr : 0n).toString(16).padStart(16, '0')}\n`);
         return {
@@ -80,10 +89,11 @@ export function builtinDir(k: Kernel, b: BuiltinModule): DirNode {
   ]);
 }
 
-function paramFile(k: Kernel, p: ModuleParam): FileNode {
+function paramFile(k: Kernel, p: ModuleParam, active?: () => boolean): FileNode {
   const writable = (p.perm & 0o222) !== 0;
   return attrFile({
     mode: p.perm & 0o664,
+    active,
     show: () => paramShow(k, p),
     store: writable ? (data) => paramStore(k, p, data) : undefined,
   });

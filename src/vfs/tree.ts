@@ -8,6 +8,10 @@ import type { DirNode } from './node.js';
 import { procTree } from './procfs.js';
 import { builtinDir, moduleDir } from './sysfs-module.js';
 
+export function sysfsName(name: string): string {
+  return name.replace(/\//g, '!');
+}
+
 export function buildTree(k: Kernel, mountpoint: string): DirNode {
   const dirs = new WeakMap<Module, DirNode>();
   const moduleNode = (m: Module) => {
@@ -16,10 +20,13 @@ export function buildTree(k: Kernel, mountpoint: string): DirNode {
     return d;
   };
   const builtins = k.builtins.map((b) => [b.name, builtinDir(k, b)] as [string, DirNode]);
-  const sysModule = dir(0o755, () => [
-    ...builtins,
-    ...k.modules.filter((m) => m.sysfs).map((m) => [m.name, moduleNode(m)] as [string, DirNode]),
-  ]);
+  // kobject names cannot hold '/': kobject_set_name_vargs shows it as '!' (a module named a/b
+  // is sys/module/a!b), so no name can reach outside its directory.
+  const sysModule = dir(
+    0o755,
+    () => [...builtins, ...k.modules.filter((m) => m.sysfs).map((m) => [sysfsName(m.name), moduleNode(m)] as [string, DirNode])],
+    (cb) => k.onChange(cb),
+  );
   const modctl = modctlDir(k, mountpoint);
   const sysKernel = dir(0o755, () => [['modctl', modctl]]);
   const sys = dir(0o755, () => [

@@ -8,10 +8,16 @@
 //   capped 0644     takes at most 4096 bytes per write; reads back the total taken
 //   buggy 0444      its read throws a plain Error (a bug): must become EIO
 //   nested/deeper/leaf 0644, link -> nested/deeper/leaf
+//   dyn/                entries come and go: ctl "add NAME" / "del NAME" (a watched directory)
+//   requests 0444       FUSE requests served so far, "OPNAME count" per line
+//   stream 0444         nonseekable: lseek gives ESPIPE
+//   ioctl 0644          ioctl(cmd, buf) answers cmd's low byte and the buffer reversed
 
 import { FsError } from '../../src/vfs/node.js';
 import type { Caller, DirNode, FileNode, Handle, VNode } from '../../src/vfs/node.js';
 import { serveUntilStopped } from '../../src/fuse/lifecycle.js';
+import type { Served } from '../../src/fuse/serve.js';
+import { OP_NAMES } from '../../src/fuse/protocol.js';
 
 const EINVAL = 22;
 const EAGAIN = 11;
@@ -64,6 +70,14 @@ const kmsg: FileNode = {
       return rec;
     };
     return {
+      poll(_events, wake) {
+        if (next < records.length) return 0x41; // POLLIN | POLLRDNORM
+        waiters.add(function w() {
+          waiters.delete(w);
+          wake();
+        });
+        return 0;
+      },
       read(_pos, len) {
         if (next < records.length) return take(len);
         if (flags & O_NONBLOCK) throw new FsError(EAGAIN);
@@ -105,6 +119,28 @@ const callerFile: FileNode = {
   },
 };
 
+const dynEntries = new Map<string, VNode>();
+const dynWatchers = new Set<() => void>();
+const dyn: DirNode = {
+  kind: 'dir',
+  mode: 0o755,
+  children: () => dynEntries,
+  watch: (cb) => (dynWatchers.add(cb), () => dynWatchers.delete(cb)),
+};
+function dynChange(): void {
+  for (const w of [...dynWatchers]) w();
+}
+
+const ioctlFile: FileNode = {
+  kind: 'file',
+  mode: 0o644,
+  size: 4096,
+  open: (): Handle => ({
+    read: () => new Uint8Array(0),
+    ioctl: (cmd, _arg, input, outSize) => ({ result: cmd & 0xff, out: Uint8Array.from(input).reverse().subarray(0, outSize) }),
+  }),
+};
+
 const root = dir({
   value: attr(0o644, () => value, (s) => ((value = s.endsWith('\n') ? s : s + '\n'), s.length)),
   ro: attr(0o444, () => 'read-only\n'),
@@ -115,6 +151,13 @@ const root = dir({
     else if (cmd === 'shrink') value = '1\n';
     else if (cmd === 'set') value = arg + '\n';
     else if (cmd === 'log') log(arg);
+    else if (cmd === 'add') {
+      dynEntries.set(arg, dir({ file: attr(0o444, () => `${arg}\n`) }));
+      dynChange();
+    } else if (cmd === 'del') {
+      dynEntries.delete(arg);
+      dynChange();
+    }
     else throw new FsError(EINVAL);
     return s.length;
   }),
@@ -130,7 +173,12 @@ const root = dir({
   }),
   nested: dir({ deeper: dir({ leaf: attr(0o644, () => 'leaf\n', (s) => s.length) }) }),
   link: { kind: 'symlink', mode: 0o777, target: 'nested/deeper/leaf' },
+  dyn,
+  ioctl: ioctlFile,
+  stream: { kind: 'file', mode: 0o444, size: 0, open: () => ({ read: () => enc('s\n'), nonseekable: true }) } as FileNode,
+  requests: attr(0o444, () => [...(served?.session.counts ?? new Map<number, number>())].map(([op, n]) => `${OP_NAMES[op] ?? op} ${n}\n`).join('')),
 });
+let served: Served | undefined;
 
 const mountpoint = process.argv[2];
 if (!mountpoint) {
@@ -138,7 +186,9 @@ if (!mountpoint) {
   process.exit(2);
 }
 await serveUntilStopped(mountpoint, root, {
-  callerPaths: (p) => p === '/caller',
   debug: process.env.FIXTURE_DEBUG === '1',
-  onReady: () => process.stdout.write('ready\n'),
+  onReady: (s) => {
+    served = s;
+    process.stdout.write('ready\n');
+  },
 });

@@ -1,13 +1,14 @@
-// Daemon lifecycle: clean exits, stale mounts after kill -9, external unmounts, a fresh machine.
+// Daemon lifecycle: clean exits, stale mounts after kill -9, external unmounts, a fresh machine,
+// npx, and a non-root user's mount.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, compileEntry } from '../helpers/compile.js';
 import { mountIdsAt, startDaemon } from '../helpers/daemon.js';
-import { sh } from '../helpers/shell.js';
+import { ensureUser, sh, sleep } from '../helpers/shell.js';
 
 const isRoot = process.geteuid?.() === 0;
 
@@ -51,22 +52,76 @@ describe.skipIf(!isRoot)('fuse daemon lifecycle', () => {
     expect(await d.stop()).toBe(0);
   });
 
-  it('loads fuse-native with no system libfuse.so.2', () => {
-    // Hide the system library in a private mount namespace; the bundled one must be used.
-    const sys = spawnSync('sh', ['-c', 'readlink -f "$(ldconfig -p | awk \'/libfuse.so.2 /{print $NF; exit}\')"'], { encoding: 'utf8' }).stdout.trim();
-    const js = compileEntry('src/fuse/binding.ts');
-    const probe = `import(${JSON.stringify(js)}).then(m => { m.loadFuse(); console.log('loaded'); })`;
-    const hide = sys ? `mount --bind /dev/null ${sys} && ` : '';
-    const inNs = (code: string) =>
-      spawnSync('unshare', ['-m', 'sh', '-c', `${hide}exec "$0" -e "$1"`, process.execPath, code], { cwd: REPO, encoding: 'utf8' });
-    const r = inNs(probe);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('loaded\n');
-    // And the plain require fails there, so the test does prove something.
-    if (sys) {
-      const plain = `try { require("fuse-native"); console.log("plain ok") } catch (e) { console.log("plain failed") }`;
-      const p = inNs(plain);
-      expect(p.stdout).toBe('plain failed\n');
+  it('mounts as root with no libfuse and no fusermount on the machine', async () => {
+    // Hide every libfuse and fusermount in a private mount namespace; util-linux mount remains.
+    const hide = spawnSync('sh', ['-c', 'ls /usr/lib/*/libfuse*.so* /lib/*/libfuse*.so* /usr/bin/fusermount* /bin/fusermount* 2>/dev/null'], { encoding: 'utf8' })
+      .stdout.split('\n').filter(Boolean).map((f) => `mount --bind /dev/null ${f}`).join(' && ');
+    const dir = mkdtempSync(join(tmpdir(), 'modfs-nolib-'));
+    const js = server();
+    const script = `${hide || 'true'} && (node "$0" "$1" & pid=$!; for i in $(seq 100); do grep -q " $1 " /proc/self/mountinfo && break; sleep 0.1; done; cat "$1/ro"; kill $pid; wait $pid; echo "exit $?")`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, js, dir], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toBe('ready\nread-only\nexit 0\n');
+  });
+
+  it('unmounts when `npx modfs mount` is sent SIGTERM', async () => {
+    const d = await startDaemon(['modfs', 'mount', '{mount}'], { command: 'npx', cwd: REPO });
+    expect(sh('cat proc/modules', { cwd: d.mountDir }).code).toBe(0);
+    d.proc.kill('SIGTERM');
+    await d.exited;
+    // npx may exit before its child: the daemon sees its parent go and unmounts.
+    for (let i = 0; i < 100 && mountIdsAt(d.mountDir).length; i++) await sleep(50);
+    expect(mountIdsAt(d.mountDir)).toEqual([]);
+  });
+
+  it('mounts as a non-root user through fusermount3 and the native helper', async () => {
+    const user = ensureUser();
+    const dir = mkdtempSync(join(tmpdir(), 'modfs-user-'));
+    chmodSync(dir, 0o755);
+    sh(`chown ${user} ${dir}`);
+    const bin = join(REPO, 'bin/modfs.js');
+    const start = () => spawn('runuser', ['-u', user, '--', process.execPath, bin, 'mount', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const waitMount = async (want: boolean) => {
+      for (let i = 0; i < 200 && (mountIdsAt(dir).length > 0) !== want; i++) await sleep(50);
+      expect(mountIdsAt(dir).length > 0).toBe(want);
+    };
+    let p = start();
+    try {
+      await waitMount(true);
+      // Only the user sees the tree (no allow_other); addresses are hidden from a non-root reader.
+      expect(sh(`ls ${dir}/sys/kernel/modctl`, { user }).stdout).toBe('clear\nload\nunload\n');
+      expect(sh(`stat ${dir}/proc`).stderr).toMatch(/Permission denied/);
+      p.kill('SIGTERM');
+      await waitMount(false);
+      // A kill -9 leaves a stale mount, which the user's next mount clears (fusermount3 -uz).
+      p = start();
+      await waitMount(true);
+      sh(`pkill -9 -u ${user} -f "${bin} mount ${dir}"`);
+      await sleep(300);
+      const stale = mountIdsAt(dir);
+      expect(sh(`ls ${dir}`, { user }).stderr).toMatch(/Transport endpoint is not connected/);
+      p = start();
+      for (let i = 0; i < 200 && (mountIdsAt(dir).length !== 1 || mountIdsAt(dir)[0] === stale[0]); i++) await sleep(50);
+      expect(sh(`cat ${dir}/proc/modules`, { user }).code).toBe(0);
+      p.kill('SIGTERM');
+      await waitMount(false);
+    } finally {
+      // Whatever failed above, leave no mount behind for other tests.
+      p.kill('SIGKILL');
+      if (mountIdsAt(dir).length) sh(`umount -l ${dir}`);
     }
+  });
+
+  it('tells a non-root user exactly what a mount lacks', () => {
+    const user = ensureUser();
+    const dir = mkdtempSync(join(tmpdir(), 'modfs-user-'));
+    sh(`chown ${user} ${dir}`);
+    const bin = join(REPO, 'bin/modfs.js');
+    // No helper (native/build hidden under an empty tmpfs) and no fusermount3 on PATH.
+    const script = `mount -t tmpfs none ${join(REPO, 'native/build')} && runuser -u ${user} -- env PATH=/nonexistent ${process.execPath} ${bin} mount ${dir}`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/mounting as a non-root user needs fusermount3, the setuid mount tool \(apt-get install fuse3\)/);
+    expect(r.stderr).toMatch(/native\/build\/modfs-fusermount, which receives the descriptor from fusermount3 \(build it with a C compiler/);
+    expect(mountIdsAt(dir)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // Node 20 cannot run TypeScript, tsx is not a dependency, and dist/ may be stale or broken by
 // unrelated work; so each test run compiles just what its daemon needs, with the project's
 // compiler settings, into a private directory under node_modules/.cache/modfs (inside the repo so
-// that `fuse-native` and friends resolve). About 2 s.
+// that the project's dependencies resolve). About 2 s.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

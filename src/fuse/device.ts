@@ -1,0 +1,162 @@
+// The open /dev/fuse descriptor: requests are read on the main thread, driven by epoll, and
+// answers are written with one write(2) each. See transport.md for why (and what it was measured
+// against: blocking reads in the libuv thread pool, and a worker thread).
+//
+// libuv treats a character device like /dev/fuse as a plain file, whose reads it would run in
+// the thread pool (one thread asleep per outstanding read). Opened as a pipe handle instead, the
+// descriptor joins the event loop's epoll set: each readable event gives one read(2), and each
+// read(2) of /dev/fuse returns exactly one whole request, so each 'data' chunk is one request.
+// Node's read buffer is 64 KiB, which bounds max_write (the kernel refuses a read whose buffer
+// could not hold a WRITE of max_write bytes).
+
+import * as fs from 'node:fs';
+import { closeSync } from 'node:fs';
+import { getSystemErrorName } from 'node:util';
+
+/** Node's stream read buffer (libuv suggests 64 KiB per read). */
+export const READ_BUFFER = 64 * 1024;
+
+interface PipeBinding {
+  Pipe: new (type: number) => unknown;
+  constants: { SOCKET: number };
+}
+
+interface StreamBinding {
+  streamBaseState: Int32Array;
+  kReadBytesOrError: number;
+  kArrayBufferOffset: number;
+}
+
+/** The libuv stream handle as Node's own net code drives it. */
+interface RawHandle {
+  open(fd: number): number;
+  onread: (ab?: ArrayBuffer) => void;
+  readStart(): number;
+  readStop(): number;
+  close(): void;
+}
+
+const UV_EOF = -4095;
+
+function uvName(n: number): string {
+  try {
+    return getSystemErrorName(n);
+  } catch {
+    return `uv error ${n}`;
+  }
+}
+
+export interface DeviceEvents {
+  onRequest(buf: Buffer): void;
+  /** The connection ended: unmounted (ENODEV on read), aborted, or closed by us. */
+  onClose(why: string): void;
+}
+
+export class FuseDevice {
+  private handle: RawHandle | undefined;
+  private closed = false;
+  /** Notifications go out one at a time, each in the thread pool (see notify). */
+  private notifyChain: Promise<void> = Promise.resolve();
+  writeErrors = 0;
+  /** Log each notification's outcome on stderr. */
+  debug = false;
+
+  constructor(
+    readonly fd: number,
+    private readonly events: DeviceEvents,
+  ) {}
+
+  /**
+   * Start reading. Only once mount(2) has attached the descriptor to a connection: before that
+   * the device polls as EPOLLERR and read(2) fails with EPERM.
+   */
+  start(): void {
+    const { Pipe, constants } = (process as unknown as { binding(n: string): PipeBinding }).binding('pipe_wrap');
+    const handle = new Pipe(constants.SOCKET) as unknown as RawHandle;
+    const rc = handle.open(this.fd);
+    if (rc !== 0) throw new Error(`cannot watch /dev/fuse descriptor ${this.fd} (uv error ${rc})`);
+    this.handle = handle;
+    // The handle's read callback, without a net.Socket's stream machinery on top (a Readable
+    // push and an emit per request, measured at several microseconds): libuv reads into a fresh
+    // buffer and hands it here with the byte count (or a negative uv error) in streamBaseState.
+    const { streamBaseState, kReadBytesOrError, kArrayBufferOffset } = (process as unknown as { binding(n: string): StreamBinding }).binding('stream_wrap');
+    handle.onread = (ab?: ArrayBuffer) => {
+      const n = streamBaseState[kReadBytesOrError];
+      if (n < 0 || !ab) return this.end(n === UV_EOF ? 'eof' : uvName(n));
+      if (n === 0) return;
+      this.events.onRequest(Buffer.from(ab, streamBaseState[kArrayBufferOffset], n));
+    };
+    const err = handle.readStart();
+    if (err !== 0) this.end(uvName(err));
+  }
+
+  private end(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handle?.readStop();
+    this.handle?.close();
+    this.events.onClose(why);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * One answer. ENOENT means the kernel no longer waits for it (the request was interrupted
+   * and answered, or the connection was aborted); no write error may stop the daemon.
+   */
+  send(buf: Buffer, data?: Uint8Array): void {
+    if (this.closed) return;
+    try {
+      // The header's length covers the data that follows it in the same write.
+      if (data && data.length > 4096) {
+        buf.writeUInt32LE(buf.length + data.length, 0);
+        fs.writevSync(this.fd, [buf, data]);
+      } else if (data && data.length) {
+        // Small data rides in one buffer: one write(2) is cheaper than a writev(2) of two.
+        const one = Buffer.allocUnsafe(buf.length + data.length);
+        buf.copy(one, 0);
+        one.set(data, buf.length);
+        one.writeUInt32LE(one.length, 0);
+        fs.writeSync(this.fd, one);
+      }
+      else fs.writeSync(this.fd, buf);
+    } catch (e) {
+      this.writeErrors++;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENODEV' && code !== 'EBADF') {
+        process.stderr.write(`modfs fuse: answer of ${buf.readUInt32LE(0)} bytes refused: ${code}\n`);
+      }
+    }
+  }
+
+  /**
+   * An unsolicited notification. The kernel may take a directory's lock to apply it, and that
+   * lock can be held by a task waiting for an answer from us: so notifications are written from
+   * a thread-pool thread, never from the thread that answers requests, and the main thread keeps
+   * answering meanwhile. Resolves when the kernel has applied it (or refused it: ENOENT for an
+   * entry it does not cache).
+   */
+  notify(buf: Buffer): Promise<void> {
+    const run = (): Promise<void> =>
+      new Promise((res) => {
+        if (this.closed) return res();
+        fs.write(this.fd, buf, 0, buf.length, null, (err) => {
+          if (this.debug) process.stderr.write(`fuse: notify ${buf.readInt32LE(4)} of ${buf.length} bytes: ${err ? err.code : 'ok'}\n`);
+          res();
+        });
+      });
+    this.notifyChain = this.notifyChain.then(run);
+    return this.notifyChain;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.handle) {
+      this.handle.readStop();
+      this.handle.close();
+    } else closeSync(this.fd);
+  }
+}

@@ -25,7 +25,7 @@ function mounted(dir) {
 
 async function startMount(cmd, args, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'modfs-bench-'));
-  const proc = spawn(cmd, [...args, dir], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(cmd, [...args, dir], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', process.env.BENCH_QUIET ? 'ignore' : 'inherit'] });
   let exited = false;
   proc.on('exit', () => (exited = true));
   for (let i = 0; i < 750; i++) {
@@ -61,9 +61,12 @@ async function startMount(cmd, args, env = {}) {
   };
 }
 
-/** `node bin/modfs.js mount DIR` in a child process. */
-export function startModfs() {
-  return startMount(process.execPath, [BIN, 'mount']);
+/**
+ * `node bin/modfs.js mount DIR` in a child process. The benchmarks load the committed fixtures
+ * (examples/ko), built for the bundled identity, so that is the kernel they mount by default.
+ */
+export function startModfs(args = [], env = {}) {
+  return startMount(process.execPath, [BIN, 'mount', ...args], { MODFS_KERNEL: '6.1.0-56-amd64', ...env });
 }
 
 /** bench/c-param-server.c, compiled against libfuse 2 headers and the libfuse.so.2 that fuse-native ships. */

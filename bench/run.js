@@ -2,7 +2,7 @@
 // stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
 // and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
 // (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
-// (comma list of latency,cycles,rss,cpu,mips).
+// (comma list of latency,cycles,rss,cpu,mips,mount).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { cpu } from './cpu.mjs';
 import { cpuMips } from './cpu-mips.mjs';
 import { cycles } from './cycles.mjs';
 import { latency } from './latency.mjs';
+import { mountTime } from './mount-time.mjs';
 import { ensureBuilt, REPO } from './lib.mjs';
 import { rss } from './rss.mjs';
 
@@ -23,6 +24,7 @@ if (want('cycles')) results.cycles = await cycles();
 if (want('rss')) results.rss = await rss();
 if (want('cpu')) results.cpu = await cpu();
 if (want('mips')) results.mips = await cpuMips();
+if (want('mount')) results.mount = await mountTime();
 
 const rows = [];
 const f1 = (x) => x.toFixed(1);
@@ -47,6 +49,12 @@ if (results.cpu) {
   for (const [name, v] of Object.entries(results.cpu)) {
     rows.push([`cpu: ${name}.ko init+exit`, `${Math.round(v.instructionsPerCycle)} insns`, `${(v.mips).toFixed(2)} MIPS in cpu.call`, `${f1(v.loadUnloadPerSecond)} load+unload/s in-process`]);
   }
+}
+if (results.mount) {
+  const t = results.mount.medianMs;
+  rows.push(['mount, bundled identity', `${t.bundled.toFixed(0)} ms`, '', '']);
+  rows.push(['mount, identity from headers, first time', `${t.first.toFixed(0)} ms`, `${(t.first / t.bundled).toFixed(2)}× bundled`, 'probe compiled']);
+  rows.push(['mount, identity from headers, cached', `${t.cached.toFixed(0)} ms`, `${(t.cached / t.bundled).toFixed(2)}× bundled`, '']);
 }
 for (const [name, v] of Object.entries(results.mips ?? {})) rows.push([`cpu: ${name} (bench/cpu/cpubench.ko)`, `${v.mips.toFixed(1)} MIPS`, `${v.timesNative.toFixed(0)}× native gcc -O2`, v.match ? 'checksum = native' : 'CHECKSUM MISMATCH']);
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));

@@ -1,53 +1,47 @@
 #!/usr/bin/env bash
-# Build the example modules in examples/ with the kernel's own build system
-# (kbuild) and refresh the committed fixtures in examples/ko/.
+# Build the example modules in examples/ with the kernel's own build system (kbuild).
 #
-#   npm run examples            (runs this script)
-#   KDIR=/path/to/headers bash scripts/build-examples.sh
+#   npm run examples                 against the headers modfs emulates by default (the same
+#                                    choice `modfs mount` makes: `modfs kernel` shows it), into
+#                                    examples/build/<release>/; mount with the same default and
+#                                    insmod them from there
+#   KDIR=/path/to/headers npm run examples
+#   npm run examples -- --fixtures   refresh the committed fixtures in examples/ko/, built for
+#                                    the bundled identity (needs linux-headers-6.1.0-56-amd64)
 #
-# Each examples/<name>.ko is copied to examples/ko/<name>.ko with its debug
-# information removed (strip --strip-debug).  That keeps .symtab and the
-# relocations the loader needs, and drops the DWARF sections, which are
-# the only ones that record build paths.  The script checks that no build
-# path is left and regenerates examples/ko/SYMBOLS.txt, the kernel symbols
-# each module imports.
+# Fixtures are copied with their debug information removed (strip --strip-debug), which keeps
+# .symtab and the relocations the loader needs and drops the DWARF sections, the only ones that
+# record build paths; the script checks that no build path is left and regenerates
+# examples/ko/SYMBOLS.txt, the kernel symbols each module imports.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SRC=$ROOT/examples
-OUT=$SRC/ko
-WANT=6.1.0-56-amd64            # the release the fixtures are built for
+FIXTURES=0
+[[ ${1:-} == --fixtures ]] && FIXTURES=1
+BUNDLED=6.1.0-56-amd64         # the release the committed fixtures are built for
 
-find_kdir() {
-	if [[ -n ${KDIR:-} ]]; then
-		echo "$KDIR"
-		return
+if [[ $FIXTURES -eq 1 ]]; then
+	KDIR=${KDIR:-/usr/src/linux-headers-$BUNDLED}
+	if [[ ! -f $KDIR/Makefile && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+		echo "build-examples: installing linux-headers-$BUNDLED for the fixtures" >&2
+		apt-get install -y "linux-headers-$BUNDLED"
 	fi
-	local d
-	for d in "/usr/src/linux-headers-$WANT" /usr/src/linux-headers-*-amd64; do
-		if [[ -f $d/Makefile && -f $d/Module.symvers ]]; then
-			echo "$d"
-			return
-		fi
-	done
-}
-
-KDIR=$(find_kdir)
-if [[ -z $KDIR ]]; then
-	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+elif [[ -z ${KDIR:-} ]]; then
+	KDIR=$(node "$ROOT/bin/modfs.js" kernel -F headers 2>/dev/null || true)
+	if [[ -z $KDIR && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
 		echo "build-examples: no kernel headers found; installing linux-headers-amd64" >&2
 		apt-get install -y linux-headers-amd64
-		KDIR=$(find_kdir)
+		KDIR=$(node "$ROOT/bin/modfs.js" kernel -F headers 2>/dev/null || true)
 	fi
 fi
-if [[ -z $KDIR || ! -f $KDIR/Makefile ]]; then
+if [[ -z ${KDIR:-} || ! -f $KDIR/Makefile ]]; then
 	cat >&2 <<MSG
 build-examples: no kernel headers to build against.
-  The example modules are built by kbuild, which needs Debian's kernel
-  headers (/usr/src/linux-headers-$WANT). As root, run:
-      apt-get install linux-headers-amd64
-  or point KDIR at a kernel build tree. The prebuilt modules in
-  examples/ko/ are committed, so nothing else needs this step.
+  The example modules are built by kbuild, which needs kernel headers
+  (on Debian: apt-get install linux-headers-amd64, as root). Or point
+  KDIR at a kernel build tree. The prebuilt modules in examples/ko/ are
+  committed and load on \`modfs mount --kernel $BUNDLED\`.
 MSG
 	exit 1
 fi
@@ -58,14 +52,16 @@ for tool in make gcc strip nm readelf strings; do
 	fi
 done
 
-release=$(basename "$KDIR")
-release=${release#linux-headers-}
-if [[ $release != "$WANT" ]]; then
-	echo "build-examples: warning: building against $release, not $WANT;" \
-		"the fixtures' vermagic and CRCs will not match modfs's kernel" >&2
+release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h" 2>/dev/null)
+[[ -n $release ]] || release=$(basename "$KDIR")
+if [[ $FIXTURES -eq 1 && $release != "$BUNDLED" ]]; then
+	echo "build-examples: --fixtures needs the $BUNDLED headers, $KDIR is $release" >&2
+	exit 1
 fi
+OUT=$SRC/build/$release
+[[ $FIXTURES -eq 1 ]] && OUT=$SRC/ko
 
-echo "build-examples: kbuild in $KDIR"
+echo "build-examples: kbuild in $KDIR ($release)"
 make -C "$KDIR" M="$SRC" modules
 
 # The module list comes from the Makefile's obj-m, via kbuild's modules.order
@@ -78,6 +74,12 @@ fi
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.ko
+if [[ $FIXTURES -eq 0 ]]; then
+	for name in "${names[@]}"; do mv "$SRC/$name.ko" "$OUT/$name.ko"; done
+	make -s -C "$SRC" clean
+	echo "build-examples: ${#names[@]} modules for $release in ${OUT#"$ROOT"/}/"
+	exit 0
+fi
 leaks=0
 for name in "${names[@]}"; do
 	strip --strip-debug -o "$OUT/$name.ko" "$SRC/$name.ko"

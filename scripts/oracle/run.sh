@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/oracle/run.sh: ask the real Debian 6.1 kernel.
+# scripts/oracle/run.sh: ask the real Debian kernel that modfs emulates.
 #
 # Builds an initramfs holding busybox, kmod's insmod/rmmod/lsmod, util-linux
 # dmesg, experiments/*.sh and the .ko fixtures, boots the real kernel under
@@ -8,20 +8,35 @@
 #
 # Usage: scripts/oracle/run.sh [experiment ...]     (default: all)
 # Environment:
-#   KO_DIR   directory of .ko files to ship (default examples/ko)
+#   RELEASE  kernel release to boot (default: the one modfs emulates by default, as
+#            `modfs kernel` shows it: the installed headers' release, else the bundled
+#            6.1.0-56-amd64); the image is linux-image-RELEASE (installed when missing, as root)
+#   KO_DIR   directory of .ko files to ship (default examples/ko for the bundled release, else
+#            examples/build/RELEASE, which `npm run examples` builds with the same headers)
 #   OUT      transcript directory (default transcripts)
-#   KERNEL   kernel image (default /boot/vmlinuz-6.1.0-56-amd64)
+#   KERNEL   kernel image (default /boot/vmlinuz-RELEASE)
 #   JOBS     boots run at the same time (default: number of CPUs)
 #   TIMEOUT  seconds allowed per boot (default 300)
 #   COMMIT=1 git-commit the transcripts afterwards
 #
-# Needs: qemu-system-x86, linux-image-6.1.0-56-amd64, busybox-static, cpio,
+# Needs: qemu-system-x86, linux-image-RELEASE, busybox-static, cpio,
 # kmod, util-linux (all Debian packages).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KERNEL=${KERNEL:-/boot/vmlinuz-6.1.0-56-amd64}
-KO_DIR=${KO_DIR:-$ROOT/examples/ko}
+BUNDLED=6.1.0-56-amd64
+RELEASE=${RELEASE:-$(node "$ROOT/bin/modfs.js" kernel -F release 2>/dev/null || echo "$BUNDLED")}
+KERNEL=${KERNEL:-/boot/vmlinuz-$RELEASE}
+if [ ! -r "$KERNEL" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "run.sh: installing linux-image-$RELEASE for $KERNEL" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-image-$RELEASE" >&2 || true
+fi
+if [ "$RELEASE" = "$BUNDLED" ]; then
+	KO_DIR=${KO_DIR:-$ROOT/examples/ko}
+else
+	KO_DIR=${KO_DIR:-$ROOT/examples/build/$RELEASE}
+fi
+[ -d "$KO_DIR" ] || { echo "run.sh: no modules in $KO_DIR (npm run examples builds them for $RELEASE)" >&2; exit 1; }
 OUT=${OUT:-$ROOT/transcripts}
 JOBS=${JOBS:-$(nproc)}
 TIMEOUT=${TIMEOUT:-300}
@@ -83,7 +98,7 @@ copy_bin /usr/bin/dmesg /usr/bin/dmesg
 # of the host where modfs replays them.  (busybox sh prefers its own applets
 # to anything on PATH, so under it insmod would be busybox's insmod, which
 # retries a failed load and words its errors differently.)
-for t in dash cat ls stat head wc rm; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+for t in dash cat ls stat head wc rm grep sed setpriv; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
 
 cp "$ROOT"/experiments/*.sh "$R/experiments/"
 cp "$KO_DIR"/*.ko "$R/ko/"
@@ -192,6 +207,6 @@ echo "run.sh: ${#EXPS[@]} experiment(s) in $(($(date +%s) - start)) s"
 # COMMIT=1: commit exactly the files written above, nothing else
 if [ "${COMMIT:-0}" = 1 ] && [ "$status" = 0 ] && [ ${#written[@]} -gt 0 ]; then
 	git -C "$ROOT" add -- "${written[@]}"
-	git -C "$ROOT" commit -q -m "transcripts: regenerate from the real 6.1.0-56 kernel" -- "${written[@]}" || true
+	git -C "$ROOT" commit -q -m "transcripts: regenerate from the real $RELEASE kernel" -- "${written[@]}" || true
 fi
 exit "$status"

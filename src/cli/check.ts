@@ -1,14 +1,15 @@
 // modfs check FILE...: which kernel symbols a .ko imports that modfs does not implement.
 // The file is read here (src/elf) and compared with the exports of an emulated kernel built in
-// this process (the same table the daemon links against) and with the real 6.1 kernel's export
-// list (src/kernel/api/real-exports.txt.gz). Exit status 1 when any import is missing.
+// this process (the same table the daemon links against, for the kernel --kernel chooses) and
+// with that build's Module.symvers. Exit status 1 when any import is missing.
 import * as fs from 'node:fs';
 import type { Command } from './command.js';
 import { ElfImage } from '../elf/index.js';
 import { Kernel } from '../kernel/kernel.js';
 import { neededSymbols } from '../kernel/api/real-exports.js';
+import { identityFor, withKernelOption, type KernelArgs } from './kernel-option.js';
 
-interface Args {
+interface Args extends KernelArgs {
   files?: string[];
   a?: boolean;
 }
@@ -17,11 +18,15 @@ const check: Command<Args> = {
   command: 'check <files..>',
   describe: 'List the kernel symbols a .ko needs that modfs does not implement',
   builder: (y) =>
-    y
-      .positional('files', { type: 'string', array: true, describe: '.ko files' })
-      .option('a', { type: 'boolean', describe: 'list every imported symbol with its status' }),
+    withKernelOption(
+      y
+        .positional('files', { type: 'string', array: true, describe: '.ko files' })
+        .option('a', { type: 'boolean', describe: 'list every imported symbol with its status' }),
+    ),
   handler: (argv) => {
-    const k = new Kernel({ kaslrPages: 1 });
+    const identity = identityFor(argv, 'modfs check');
+    if (!identity) return;
+    const k = new Kernel({ kaslrPages: 1, identity });
     for (const file of argv.files ?? []) {
       let img: ElfImage;
       try {
@@ -48,7 +53,8 @@ const check: Command<Args> = {
       } else {
         process.stdout.write(`${file}: ${missing.length} of ${syms.length} imported symbols are not implemented by modfs:\n`);
         for (const s of missing) {
-          const why = s.status === 'missing' ? `exported by ${s.owner === 'vmlinux' ? 'the kernel' : `module ${s.owner}`} in Linux 6.1` : 'not exported by Linux 6.1 either';
+          const rel = `Linux ${identity.release}`;
+          const why = s.status === 'missing' ? `exported by ${s.owner === 'vmlinux' ? 'the kernel' : `module ${s.owner}`} in ${rel}` : `not exported by ${rel} either`;
           process.stdout.write(`  ${s.name} (${why})\n`);
         }
       }

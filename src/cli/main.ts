@@ -10,10 +10,11 @@ import lsmod from './lsmod.js';
 import modinfo from './modinfo.js';
 import dmesg from './dmesg.js';
 import check from './check.js';
+import kernel from './kernel.js';
 import shell from './shell.js';
 import run from './run.js';
 
-const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg, check, shell, run];
+const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg, check, kernel, shell, run];
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;

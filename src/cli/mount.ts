@@ -6,8 +6,9 @@ import { Kernel } from '../kernel/kernel.js';
 import { buildTree } from '../vfs/tree.js';
 import { serveUntilStopped } from '../fuse/lifecycle.js';
 import { defaultCallerPaths } from '../fuse/serve.js';
+import { identityFor, identityLine, withKernelOption, type KernelArgs } from './kernel-option.js';
 
-interface MountArgs {
+interface MountArgs extends KernelArgs {
   dir: string;
   debug?: boolean;
 }
@@ -16,12 +17,17 @@ const mount: Command<MountArgs> = {
   command: 'mount <dir>',
   describe: 'Mount the emulated module subsystem at DIR and serve it in the foreground',
   builder: (y) =>
-    y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'mount point (created if missing)' })
-      .option('debug', { type: 'boolean', describe: 'log FUSE operations to stderr' }),
+    withKernelOption(
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'mount point (created if missing)' })
+        .option('debug', { type: 'boolean', describe: 'log FUSE operations to stderr' }),
+    ),
   handler: async (argv) => {
     const dir = path.resolve(argv.dir);
-    const kernel = new Kernel();
+    const identity = identityFor(argv, 'modfs mount');
+    if (!identity) return;
+    process.stderr.write(`modfs: ${identityLine(identity)}\n`);
+    const kernel = new Kernel({ identity });
     const root = buildTree(kernel, dir);
     try {
       await serveUntilStopped(dir, root, {

@@ -32,53 +32,51 @@ export interface BugSite {
 }
 
 const latin1 = new TextDecoder('latin1');
-const tables = new WeakMap<Kernel, Map<bigint, { entry: bigint; mod: Module }>>();
 
-function tableOf(k: Kernel): Map<bigint, { entry: bigint; mod: Module }> {
-  let t = tables.get(k);
-  if (!t) {
-    t = new Map();
-    tables.set(k, t);
-    k.bugAt = (rip) => {
-      const s = findBug(k, rip);
-      return s ? `${s.file}:${s.line}` : undefined;
-    };
-  }
-  return t;
-}
+/** The kernel's index of every loaded module's BUG/WARN sites (module_bug_list). */
+export class BugTable {
+  /** ud2 address -> its entry. */
+  private readonly sites = new Map<bigint, { entry: bigint; mod: Module }>();
 
-/** module_bug_finalize: index the module's __bug_table (call after relocation). */
-export function addModuleBugs(k: Kernel, mod: Module): void {
-  const t = tableOf(k);
-  for (const s of mod.sections) {
-    if (s.name !== '__bug_table') continue;
-    for (let off = 0; off + BUG_ENTRY_SIZE <= s.size; off += BUG_ENTRY_SIZE) {
-      const e = s.addr + BigInt(off);
-      const disp = BigInt.asIntN(32, BigInt(k.mem.readU32(e)));
-      t.set(e + disp, { entry: e, mod });
+  constructor(private readonly k: Kernel) {}
+
+  /** module_bug_finalize: index the module's __bug_table (call after relocation). */
+  add(mod: Module): void {
+    for (const s of mod.sections) {
+      if (s.name !== '__bug_table') continue;
+      for (let off = 0; off + BUG_ENTRY_SIZE <= s.size; off += BUG_ENTRY_SIZE) {
+        const e = s.addr + BigInt(off);
+        const disp = BigInt.asIntN(32, BigInt(this.k.mem.readU32(e)));
+        this.sites.set(e + disp, { entry: e, mod });
+      }
     }
   }
-}
 
-/** module_bug_cleanup: forget the module's sites (unload, failed load). */
-export function removeModuleBugs(k: Kernel, mod: Module): void {
-  const t = tableOf(k);
-  for (const [addr, v] of t) if (v.mod === mod) t.delete(addr);
-}
-
-export function findBug(k: Kernel, rip: bigint): BugSite | undefined {
-  const v = tableOf(k).get(BigInt.asUintN(64, rip));
-  if (!v) return undefined;
-  const m = k.mem;
-  const fileField = v.entry + 4n;
-  const file = fileField + BigInt.asIntN(32, BigInt(m.readU32(fileField)));
-  let name: string;
-  try {
-    name = latin1.decode(m.readCString(file, 256));
-  } catch {
-    name = '<bad filename>';
+  /** module_bug_cleanup: forget the module's sites (unload, failed load). */
+  remove(mod: Module): void {
+    for (const [addr, v] of this.sites) if (v.mod === mod) this.sites.delete(addr);
   }
-  return { file: name, line: m.readU16(v.entry + 8n), flags: m.readU16(v.entry + 10n), entry: v.entry, mod: v.mod };
+
+  find(rip: bigint): BugSite | undefined {
+    const v = this.sites.get(BigInt.asUintN(64, rip));
+    if (!v) return undefined;
+    const m = this.k.mem;
+    const fileField = v.entry + 4n;
+    const file = fileField + BigInt.asIntN(32, BigInt(m.readU32(fileField)));
+    let name: string;
+    try {
+      name = latin1.decode(m.readCString(file, 256));
+    } catch {
+      name = '<bad filename>';
+    }
+    return { file: name, line: m.readU16(v.entry + 8n), flags: m.readU16(v.entry + 10n), entry: v.entry, mod: v.mod };
+  }
+
+  /** `file:line` of a BUG() site, as `kernel BUG at` names it. */
+  at(rip: bigint): string | undefined {
+    const s = this.find(rip);
+    return s ? `${s.file}:${s.line}` : undefined;
+  }
 }
 
 /**
@@ -86,7 +84,7 @@ export function findBug(k: Kernel, rip: bigint): BugSite | undefined {
  * site or a ud2 with no entry becomes an invalid-opcode oops (false), reported by the caller.
  */
 export function handleUd2(k: Kernel, f: CpuFault, task: Task): boolean {
-  const site = findBug(k, f.regs.rip);
+  const site = k.bugs.find(f.regs.rip);
   if (!site || !(site.flags & BUGFLAG_WARNING)) return false;
   if (site.flags & BUGFLAG_ONCE) {
     if (site.flags & BUGFLAG_DONE) return true;

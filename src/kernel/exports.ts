@@ -4,9 +4,8 @@
 import type { TrapHandler } from '../cpu/types.js';
 
 export interface ExportBase {
+  /** The implementation's name (the 6.1 one; identity/renames.ts maps other releases' names). */
   name: string;
-  /** EXPORT_SYMBOL_GPL: skipped for proprietary (P-tainted) modules. */
-  gpl: boolean;
   /** Final address in the emulated kernel image, assigned by the kernel at boot. */
   addr: bigint;
   /** A kernel-internal function (static in C): callable through pointers, not linkable. */
@@ -22,6 +21,8 @@ export interface DataExport extends ExportBase {
   kind: 'data';
   size: number;
   align: number;
+  /** Machine code in the kernel text (thunks), not an object. */
+  text?: boolean;
   /** Fills the object once its address is known (pointers to traps, initial values). */
   init?: (addr: bigint) => void;
 }
@@ -29,8 +30,8 @@ export interface DataExport extends ExportBase {
 export type KernelExport = FunctionExport | DataExport;
 
 export interface ExportRegistry {
-  func(name: string, handler: TrapHandler, opts?: { gpl?: boolean; hidden?: boolean }): void;
-  data(name: string, size: number, init?: (addr: bigint) => void, opts?: { gpl?: boolean; align?: number }): void;
+  func(name: string, handler: TrapHandler, opts?: { hidden?: boolean }): void;
+  data(name: string, size: number, init?: (addr: bigint) => void, opts?: { align?: number }): void;
   /** Address of an already registered export (functions: their trap address). */
   addressOf(name: string): bigint;
 }

@@ -1,21 +1,28 @@
-// The emulated kernel: one address space, one CPU, the export table, the module list, the log
-// and the global taint. Loading and unloading live in loader/ and unload.ts; this file holds the
-// shared state and the services they and kernel/api/ use.
+// The emulated kernel: one build of Linux (its identity), one address space, one CPU, and the
+// subsystems built on them in dependency order. Loading and unloading live in loader/ and
+// unload.ts; kernel/api/ holds the functions modules call. Every subsystem is constructed here,
+// in the order below, so nothing is bound late from another file.
 import { X86Cpu } from '../cpu/x86-cpu.js';
 import type { TaskCpu } from '../cpu/task.js';
-import type { Scheduler, Task } from './api/sched.js';
 import { RangeAllocator } from '../mm/allocator.js';
 import { DIRECT_MAP_BASE, DIRECT_MAP_SIZE, MODULES_END, MODULES_VADDR, PERCPU_BASE, PERCPU_SIZE, VMALLOC_BASE, VMALLOC_SIZE } from '../mm/layout.js';
 import { Memory } from '../mm/memory.js';
+import { Scheduler, type Task } from './api/sched.js';
 import { registerAllApis } from './api/index.js';
+import { BugTable } from './bug-table.js';
+import { createBuiltins, type BuiltinModule } from './builtin.js';
 import { ExportTable } from './export-table.js';
+import { bundledIdentity } from './identity/bundled.js';
+import type { KernelIdentity } from './identity/identity.js';
 import { KernelLog } from './log.js';
 import { ModuleState, type Module } from './module.js';
+import { OopsState } from './oops.js';
 import { moduleSymbolize } from './symbolize.js';
 import { TAINT } from './taint.js';
-import { KERNEL_SYMVERS } from './symvers-data.js';
 
 export interface KernelOptions {
+  /** The build to emulate (identity/choose.ts picks one for a mount); default the bundled one. */
+  identity?: KernelIdentity;
   /** Fixed KASLR page offset for the module area (tests); random 1..1024 otherwise. */
   kaslrPages?: number;
   /** Instructions one call into module code may run before the soft-lockup report. */
@@ -23,16 +30,25 @@ export interface KernelOptions {
 }
 
 export class Kernel {
-  readonly mem = new Memory();
+  readonly identity: KernelIdentity;
+  readonly mem: Memory;
   readonly cpu: TaskCpu;
-  readonly exports: ExportTable;
   readonly log: KernelLog;
-  /** Newest first, as the kernel's list is walked for /proc/modules. */
-  readonly modules: Module[] = [];
   readonly moduleArea: RangeAllocator;
   readonly heap: RangeAllocator;
   readonly vmalloc: RangeAllocator;
   readonly percpu: RangeAllocator;
+  readonly exports: ExportTable;
+  /** Tasks, `current`, and the oops handling of calls into module code (api/sched.ts). */
+  readonly sched: Scheduler;
+  /** BUG()/WARN() sites of loaded modules. */
+  readonly bugs: BugTable;
+  /** Oops counter and CR2, as the oops reports number and show them. */
+  readonly oopses = new OopsState();
+  /** Built-in code's parameters (/sys/module/printk/...), created at boot. */
+  readonly builtins: BuiltinModule[];
+  /** Newest first, as the kernel's list is walked for /proc/modules. */
+  readonly modules: Module[] = [];
   /** Kernel-wide taint mask (/proc/sys/kernel/tainted). */
   taint = 0;
   /** Has the "Disabling lock debugging" line been printed (debug_locks turned off)? */
@@ -43,17 +59,24 @@ export class Kernel {
   readonly kmallocedParams = new Set<bigint>();
   lastUnloaded: string | undefined;
   readonly budget: number;
+  /** Hooks run before module code is entered (e.g. refreshing jiffies). */
+  readonly beforeCall: Array<() => void> = [];
   private readonly bootNs = process.hrtime.bigint();
-  /** Listeners told when the module list or a module's state changes (sysfs/procfs caches). */
+  /** Told when the module list or a module's state changes (the FUSE layer invalidates caches). */
   private readonly changeListeners = new Set<() => void>();
 
   constructor(opts: KernelOptions = {}) {
-    this.cpu = new X86Cpu(this.mem);
+    this.identity = opts.identity ?? bundledIdentity();
     // The soft-lockup limit in instructions: a few seconds of compiled module code here (the real
     // watchdog waits 22 s of wall time; an instruction count keeps reports deterministic).
     this.budget = opts.budget ?? 2_000_000_000;
-    this.exports = new ExportTable(this.mem, this.cpu);
+
+    // Machine: memory and the CPU, then the log (everything after may print).
+    this.mem = new Memory();
+    this.cpu = new X86Cpu(this.mem);
     this.log = new KernelLog(() => this.clockNs());
+
+    // Memory areas: modules (behind a KASLR offset), the slab heap, vmalloc, per-cpu.
     const kaslr = opts.kaslrPages ?? 1 + Math.floor(Math.random() * 1024);
     const modBase = MODULES_VADDR + BigInt(kaslr) * 4096n;
     this.moduleArea = new RangeAllocator(this.mem, modBase, MODULES_END - modBase);
@@ -64,7 +87,15 @@ export class Kernel {
     this.cpu.gsBase = PERCPU_BASE;
     // The first 0x4000 bytes of the per-cpu area hold the kernel's own per-cpu variables.
     this.percpu = new RangeAllocator(this.mem, PERCPU_BASE + 0x4000n, BigInt(PERCPU_SIZE - 0x4000));
+
+    // The kernel image: exports, the scheduler (task_structs live in the heap), BUG sites.
+    this.exports = new ExportTable(this.mem, this.cpu, this.identity);
+    this.sched = new Scheduler(this);
+    this.bugs = new BugTable(this);
     registerAllApis(this);
+
+    // Built-in code, after the param_ops its parameters use.
+    this.builtins = createBuiltins(this);
   }
 
   /** Monotonic nanoseconds since the emulated boot (the daemon's start). */
@@ -79,6 +110,13 @@ export class Kernel {
   /** Modules visible to /proc/modules and find_module. */
   visibleModules(): Module[] {
     return this.modules.filter((m) => m.state !== ModuleState.UNFORMED);
+  }
+
+  /** mod->state, in the registry and in the module's own struct module (module code reads it). */
+  setModuleState(mod: Module, state: ModuleState): void {
+    mod.state = state;
+    if (mod.thisModule) this.mem.writeU32(mod.thisModule + BigInt(this.identity.facts.moduleState), state);
+    this.changed();
   }
 
   addTaint(bit: number, unreliable: boolean): void {
@@ -122,12 +160,6 @@ export class Kernel {
     return p;
   }
 
-  /** Hooks run before module code is entered (e.g. refreshing jiffies). */
-  readonly beforeCall: Array<() => void> = [];
-
-  /** Tasks, `current`, and the oops handling of calls into module code (api/sched.ts). */
-  sched!: Scheduler;
-
   /**
    * Run module code at `fn` to completion with the kernel's instruction budget; returns rax.
    * A fault in it is reported and thrown as OopsError (api/sched.ts).
@@ -140,14 +172,6 @@ export class Kernel {
   runModule(fn: bigint, args: bigint[], task: Task): Promise<bigint> {
     return this.sched.run(fn, args, task);
   }
-
-  /** Module.symvers facts for a kernel export (CRC, GPL-only). */
-  symvers(name: string): { crc: number; gpl: boolean } | undefined {
-    return KERNEL_SYMVERS[name];
-  }
-
-  /** `file:line` of a BUG() site, when a module's __bug_table names it. */
-  bugAt?: (rip: bigint) => string | undefined;
 
   onChange(cb: () => void): () => void {
     this.changeListeners.add(cb);

@@ -1,5 +1,6 @@
 // The emulated `struct module`: what the registry, sysfs and procfs need to know about one module.
 // The module's own copy of struct module lives in its emulated memory at `thisModule`.
+import type { ModuleKallsyms } from './kallsyms.js';
 
 export enum ModuleState {
   LIVE = 0,
@@ -66,6 +67,8 @@ export class Module {
   modinfo: Array<[string, string]> = [];
   /** Where the .ko came from (absolute path), when loaded by path. */
   sourcePath: string | undefined;
+  /** /proc/kallsyms rows (kallsyms.ts): the full table while coming, then the core part. */
+  kallsyms: ModuleKallsyms = { all: [], core: [] };
   /** Symbol table kept for kallsyms-style symbolization: sorted by address. */
   symbols: Array<{ name: string; addr: bigint; size: number; init?: boolean }> = [];
   /** sysfs directory exists (from after parameter parsing until the module is freed). */

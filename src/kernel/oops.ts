@@ -11,7 +11,8 @@
 import { CpuFault, type Registers } from '../cpu/types.js';
 import type { Task } from './api/sched.js';
 import type { Kernel } from './kernel.js';
-import { hashPointer } from './loader/load-module.js';
+import { dumpStackUname, enabled } from './identity/identity.js';
+import { hashPointer } from './ptr-hash.js';
 import { globalTaintString, moduleTaintLetters, TAINT } from './taint.js';
 
 /** A kernel panic raised from TypeScript (stack protector, panic()); `lead`: the caller's frames. */
@@ -46,29 +47,30 @@ export class HungTask extends Error {
 }
 
 const hex16 = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
-/** `<release> <first word of version> <build id, empty> <Debian version>` as dump_stack prints it. */
-export const UNAME_LINE = '6.1.0-56-amd64 #1  Debian 6.1.192-2';
 const HARDWARE = 'Hardware name: modfs emulated x86-64 machine';
-const OOPS_FLAGS = 'PREEMPT SMP NOPTI';
+
+/** die()'s flags after `[#n]`: preemption model, SMP, and page-table isolation off (no PTI CPU bug). */
+function oopsFlags(k: Kernel): string {
+  const id = k.identity;
+  const preempt = enabled(id, 'PREEMPTION') ? (enabled(id, 'PREEMPT_RT') ? 'PREEMPT_RT ' : 'PREEMPT ') : '';
+  const smp = enabled(id, 'SMP') ? 'SMP ' : '';
+  const pti = enabled(id, 'PAGE_TABLE_ISOLATION') ? 'NOPTI' : '';
+  return `${preempt}${smp}${pti}`.trimEnd();
+}
 const CUT_HERE = '------------[ cut here ]------------';
 const END_TRACE = '---[ end trace 0000000000000000 ]---';
 
-interface OopsState {
-  count: number;
+/** What die() remembers between oopses. */
+export class OopsState {
+  count = 0;
   /** Last page-fault address (CR2 keeps it until the next fault). */
-  cr2: bigint;
-}
-const states = new WeakMap<Kernel, OopsState>();
-function stateOf(k: Kernel): OopsState {
-  let s = states.get(k);
-  if (!s) states.set(k, (s = { count: 0, cr2: 0n }));
-  return s;
+  cr2 = 0n;
 }
 
 type Who = Pick<Task, 'pid' | 'comm'> & { frames?: readonly string[] };
 
 export function headerLines(k: Kernel, who: Who): string[] {
-  return [`CPU: 0 PID: ${who.pid} Comm: ${who.comm} ${globalTaintString(k.taint)} ${UNAME_LINE}`, HARDWARE];
+  return [`CPU: 0 PID: ${who.pid} Comm: ${who.comm} ${globalTaintString(k.taint)} ${dumpStackUname(k.identity)}`, HARDWARE];
 }
 
 export function modulesLinkedIn(k: Kernel): string {
@@ -111,7 +113,7 @@ function regsLines(k: Kernel, r: Registers): string[] {
     `R13: ${g[13]} R14: ${g[14]} R15: ${g[15]}`,
     `FS:  0000000000000000(0000) GS:${hex16(k.cpu.gsBase)}(0000) knlGS:0000000000000000`,
     'CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033',
-    `CR2: ${hex16(stateOf(k).cr2)} CR3: 000000000263c000 CR4: 00000000000006f0`,
+    `CR2: ${hex16(k.oopses.cr2)} CR3: 000000000263c000 CR4: 00000000000006f0`,
   ];
 }
 
@@ -141,11 +143,11 @@ export function reportWarning(k: Kernel, f: CpuFault, who: Who, where: string, t
 
 /** Turn a CpuFault, panic or lock-up raised inside a call into the kernel's report. */
 export function reportFault(k: Kernel, e: unknown, who: Who): void {
-  const st = stateOf(k);
+  const st = k.oopses;
   const emit = (lvl: number, s: string) => k.log.emit(lvl, s);
   if (e instanceof HungTask) {
     emit(3, `INFO: task ${who.comm}:${who.pid} blocked for more than 120 seconds.`);
-    emit(3, `      ${globalTaintString(k.taint)} ${UNAME_LINE}`);
+    emit(3, `      ${globalTaintString(k.taint)} ${dumpStackUname(k.identity)}`);
     emit(3, '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.');
     emit(6, `task:${who.comm.padEnd(15)} state:D stack:0     pid:${String(who.pid).padEnd(5)} ppid:1      flags:0x00004000`);
     for (const l of callTrace(k, [], who, e.lead)) emit(4, l);
@@ -202,7 +204,7 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
       head = `Oops: ${code.toString(16).padStart(4, '0')}`;
     }
   } else if (e.kind === 'ud2' || e.kind === 'invalid-opcode') {
-    const bug = e.kind === 'ud2' ? k.bugAt?.(r.rip) : undefined;
+    const bug = e.kind === 'ud2' ? k.bugs.at(r.rip) : undefined;
     if (bug) {
       emit(4, CUT_HERE);
       emit(0, `kernel BUG at ${bug}!`);
@@ -217,7 +219,7 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
     head = a !== undefined ? `general protection fault, probably for non-canonical address 0x${hex16(a)}: 0000` : 'general protection fault: 0000';
   }
   st.count++;
-  emit(4, `${head} [#${st.count}] ${OOPS_FLAGS}`);
+  emit(4, `${head} [#${st.count}] ${oopsFlags(k)}`);
   for (const l of headerLines(k, who)) emit(4, l);
   const regs = regsLines(k, r);
   for (const l of regs) emit(4, l);

@@ -55,9 +55,7 @@ function stopModule(k: Kernel, name: string, force: boolean): Module {
   // try_stop_module drops the base reference: module_refcount() is -1 from here on (0 - 1 when
   // nothing else holds it), which exit sees and which stays visible if exit oopses.
   mod.refcnt -= 1;
-  mod.state = ModuleState.GOING;
-  k.mem.writeU32(mod.thisModule, mod.state);
-  k.changed();
+  k.setModuleState(mod, ModuleState.GOING);
   return mod;
 }
 

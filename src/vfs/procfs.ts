@@ -1,15 +1,14 @@
-// /proc: `modules` (seq_file, newest first) and `sys/kernel/tainted`.
+// /proc: `kallsyms`, `modules` (seq_file, newest first), `version`, and `sys/kernel/{osrelease,tainted}`.
+import { procVersion } from '../kernel/identity/identity.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { ModuleState, type Module } from '../kernel/module.js';
 import { moduleTaintLetters } from '../kernel/taint.js';
+import { kallsymsText } from '../kernel/kallsyms-text.js';
 import { attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import type { Caller, DirNode } from './node.js';
 
 const STATE = ['Live', 'Loading', 'Unloading'];
-// Placeholder until the kernel identity is read from headers: Debian's 6.1.0-56 build.
-const RELEASE = '6.1.0-56-amd64';
-const PROC_VERSION = `Linux version ${RELEASE} (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)`;
 
 /** Readers who may see kernel addresses (kptr_restrict=1: CAP_SYSLOG, i.e. root here). */
 export function seesAddresses(c: Caller): boolean {
@@ -33,9 +32,11 @@ export function procTree(k: Kernel): DirNode {
     show: (c) => k.visibleModules().map((m) => procModulesLine(m, seesAddresses(c))).join(''),
   });
   const tainted = attrFile({ mode: 0o644, size: 0, show: () => `${k.taint}\n` });
-  const version = attrFile({ mode: 0o444, size: 0, show: () => `${PROC_VERSION}\n` });
-  const osrelease = attrFile({ mode: 0o444, size: 0, show: () => `${RELEASE}\n` });
+  const kallsyms = attrFile({ mode: 0o444, size: 0, show: (c) => kallsymsText(k, seesAddresses(c)) });
+  const version = attrFile({ mode: 0o444, size: 0, show: () => procVersion(k.identity) });
+  const osrelease = attrFile({ mode: 0o444, size: 0, show: () => `${k.identity.release}\n` });
   return dir(0o555, () => [
+    ['kallsyms', kallsyms],
     ['modules', modules],
     ['sys', dir(0o555, () => [['kernel', dir(0o555, () => [['osrelease', osrelease], ['tainted', tainted]])]])],
     ['version', version],

@@ -7,7 +7,6 @@ import { modctlDir } from './modctl.js';
 import type { DirNode } from './node.js';
 import { procTree } from './procfs.js';
 import { builtinDir, moduleDir } from './sysfs-module.js';
-import { createBuiltins } from '../kernel/builtin.js';
 
 export function buildTree(k: Kernel, mountpoint: string): DirNode {
   const dirs = new WeakMap<Module, DirNode>();
@@ -16,7 +15,7 @@ export function buildTree(k: Kernel, mountpoint: string): DirNode {
     if (!d) dirs.set(m, (d = moduleDir(k, m)));
     return d;
   };
-  const builtins = createBuiltins(k).map((b) => [b.name, builtinDir(k, b)] as [string, DirNode]);
+  const builtins = k.builtins.map((b) => [b.name, builtinDir(k, b)] as [string, DirNode]);
   const sysModule = dir(0o755, () => [
     ...builtins,
     ...k.modules.filter((m) => m.sysfs).map((m) => [m.name, moduleNode(m)] as [string, DirNode]),

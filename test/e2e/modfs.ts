@@ -29,8 +29,14 @@ export interface Modfs {
   stop(): Promise<void>;
 }
 
-export async function startModfs(): Promise<Modfs> {
-  const daemon = await startDaemon([BIN, 'mount', '{mount}']);
+export interface ModfsOptions {
+  /** Extra arguments to `modfs mount` (e.g. --kernel DIR). */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startModfs(opts: ModfsOptions = {}): Promise<Modfs> {
+  const daemon = await startDaemon([BIN, 'mount', '{mount}', ...(opts.args ?? [])], { env: opts.env });
   const dir = daemon.mountDir;
   const env = `M='${dir}' KO='${KO}' MODFS_MOUNT='${dir}'`;
   const m: Modfs = {

@@ -184,9 +184,9 @@ describe('symbols modfs does not implement', () => {
     expect(r.stderr).toMatch(/No such file or directory/);
     expect(m.dmesg()).toEqual([
       'needs_pci: Unknown symbol __pci_register_driver (err -2)',
-      'modfs: __pci_register_driver is exported by the kernel in Linux 6.1 but modfs does not implement it',
+      'modfs: __pci_register_driver is exported by the kernel in Linux 6.1.0-56-amd64 but modfs does not implement it',
       'needs_pci: Unknown symbol pci_unregister_driver (err -2)',
-      'modfs: pci_unregister_driver is exported by the kernel in Linux 6.1 but modfs does not implement it',
+      'modfs: pci_unregister_driver is exported by the kernel in Linux 6.1.0-56-amd64 but modfs does not implement it',
     ]);
   });
 
@@ -195,8 +195,8 @@ describe('symbols modfs does not implement', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       `${FAULTS_KO}/needs_pci.ko: 2 of 4 imported symbols are not implemented by modfs:\n` +
-        '  __pci_register_driver (exported by the kernel in Linux 6.1)\n' +
-        '  pci_unregister_driver (exported by the kernel in Linux 6.1)\n',
+        '  __pci_register_driver (exported by the kernel in Linux 6.1.0-56-amd64)\n' +
+        '  pci_unregister_driver (exported by the kernel in Linux 6.1.0-56-amd64)\n',
     );
     const ok = m.modfs(`check ${FAULTS_KO}/api.ko`);
     expect(ok.code).toBe(0);

@@ -3,7 +3,7 @@
 import type { TrapContext } from '../../cpu/types.js';
 import type { FormatArgs, FormatHooks } from '../format.js';
 import type { Kernel } from '../kernel.js';
-import { hashPointer } from '../loader/load-module.js';
+import { hashPointer } from '../ptr-hash.js';
 
 export function formatHooks(k: Kernel): FormatHooks {
   return {

@@ -6,11 +6,11 @@ import { formatKernel } from '../format.js';
 import { formatHooks, variadicArgs } from './format-hooks.js';
 import { TAINT } from '../taint.js';
 
-const HZ = 250n;
-const INITIAL_JIFFIES = BigInt.asUintN(64, BigInt(-300) * HZ);
-
 export function registerMiscApi(k: Kernel): void {
   const m = k.mem;
+  // CONFIG_HZ of the emulated build; jiffies starts 5 minutes before wrapping (INITIAL_JIFFIES).
+  const HZ = BigInt(k.identity.facts.hz);
+  const INITIAL_JIFFIES = BigInt.asUintN(64, BigInt(-300) * HZ);
   /** Virtual time advanced by delays, added to the wall clock since boot. */
   let slept = 0n;
   const nowNs = () => k.clockNs() + slept;
@@ -59,20 +59,31 @@ export function registerMiscApi(k: Kernel): void {
   const nop = () => 0;
   for (const name of ['__init_waitqueue_head', '__wake_up']) k.exports.func(name, nop);
 
-  // Module references (THIS_MODULE pointers).
+  // Module references (THIS_MODULE pointers). The kernel's atomic counts one base reference
+  // (MODULE_REF_BASE) that try_stop_module drops; Module.refcnt is what module_refcount() and
+  // sysfs show, the atomic minus that base.
   const byStruct = (p: bigint) => k.modules.find((mod) => mod.thisModule === p);
   k.exports.func('try_module_get', (c) => {
     const mod = byStruct(c.arg(0));
     if (!mod) return c.arg(0) === 0n ? 1 : 0;
-    if (mod.state === ModuleState.GOING) return 0;
+    // module_is_live, then atomic_inc_not_zero: nothing once unloading has begun.
+    if (mod.state === ModuleState.GOING || mod.refcnt + 1 === 0) return 0;
     mod.refcnt++;
     k.changed();
     return 1;
   });
+  k.exports.func('__module_get', (c) => {
+    const mod = byStruct(c.arg(0));
+    if (!mod) return;
+    mod.refcnt++; // unconditional atomic_inc
+    k.changed();
+  });
   k.exports.func('module_refcount', (c) => byStruct(c.arg(0))?.refcnt ?? 0);
   k.exports.func('module_put', (c) => {
     const mod = byStruct(c.arg(0));
-    if (mod) {
+    // atomic_dec_if_positive: never below zero in the atomic (a put too many is the kernel's
+    // WARN_ON in module_put, and the count stays).
+    if (mod && mod.refcnt + 1 > 0) {
       mod.refcnt--;
       k.changed();
     }

@@ -93,7 +93,7 @@ export function registerParamApi(k: Kernel): void {
     if (mem.readU8(a) && !r.value) return -EROFS;
     mem.writeU8(a, r.value ? 1 : 0);
     return 0;
-  }, { gpl: true });
+  });
   opsStruct('param_ops_bool_enable_only', KERNEL_PARAM_OPS_FL_NOARG, 'param_set_bool_enable_only', 'param_get_bool');
 
   k.exports.func('param_set_invbool', (c) => {
@@ -122,7 +122,7 @@ export function registerParamApi(k: Kernel): void {
     if (v < BigInt.asUintN(32, c.arg(2)) || v > BigInt.asUintN(32, c.arg(3))) return -EINVAL;
     mem.writeU32(arg(c.arg(1)), Number(v));
     return 0;
-  }, { gpl: true });
+  });
 
   // charp: a fresh kmalloc copy per set; only copies made here are ever freed.
   const maybeKfree = (p: bigint) => {

@@ -3,8 +3,9 @@
 // Every call into module code runs as some task: a load runs the module's init as an "insmod"
 // task, an unload runs exit as "rmmod", and short calls made while serving a file (a parameter's
 // getter or setter) run as the daemon's own task. Each task has a task_struct in kernel memory
-// whose pid and comm sit at the offsets of Debian's 6.1 build, and %gs:current_task points at
-// the running one, so `current->pid` and `current->comm` read what an oops header prints.
+// whose pid, comm and credentials sit at the offsets of the emulated build (identity facts), and
+// %gs:current_task points at the running one, so `current->pid` and `current->comm` read what an
+// oops header prints.
 //
 // Responsiveness: init and exit run through run(), which executes the CPU in slices of
 // SLICE_INSNS instructions on the task's own stack and register context (cpu/task.ts) and yields
@@ -23,12 +24,6 @@ import type { Kernel } from '../kernel.js';
 import { handleUd2 } from '../bug-table.js';
 import { KernelPanic, reportFault, SoftLockup, HungTask } from '../oops.js';
 
-/** struct task_struct of Debian's 6.1.0 amd64 build: size and the fields modules commonly read. */
-export const TASK_STRUCT_SIZE = 9792;
-export const TASK_PID = 2416;
-export const TASK_TGID = 2420;
-export const TASK_COMM = 2976;
-const TASK_COMM_LEN = 16;
 /** Per-cpu offsets (inside %gs) of the kernel's own per-cpu variables. */
 export const PCPU_CURRENT_TASK = 0x100n;
 
@@ -49,6 +44,14 @@ export interface Task {
   readonly struct: bigint;
   /** Kernel frames below the module code this task runs (the end of an oops's call trace). */
   readonly frames: readonly string[];
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Who a task runs as (its struct cred); kernel threads and the daemon's own calls are root. */
+export interface TaskCred {
+  uid: number;
+  gid: number;
 }
 
 /** How the real 6.1.0-56 kernel reaches a module's init (finit_module) and exit (delete_module). */
@@ -78,22 +81,31 @@ export class Scheduler {
     this.cpu.onUd2 = (f) => handleUd2(k, f, this.current);
   }
 
-  /** A task with a fresh pid and a task_struct holding pid, tgid and comm. */
-  newTask(comm: string, frames: readonly string[] = []): Task {
+  /** A task with a fresh pid and a task_struct holding pid, tgid, comm and its credentials. */
+  newTask(comm: string, frames: readonly string[] = [], cred: TaskCred = { uid: 0, gid: 0 }): Task {
+    const f = this.k.identity.facts;
     const pid = this.nextPid++;
-    const struct = this.k.kmalloc(TASK_STRUCT_SIZE);
+    const struct = this.k.kmalloc(f.taskSize);
     const m = this.k.mem;
-    m.writeU32(struct + BigInt(TASK_PID), pid);
-    m.writeU32(struct + BigInt(TASK_TGID), pid);
-    const name = new TextEncoder().encode(comm).subarray(0, TASK_COMM_LEN - 1);
-    m.writeBytes(struct + BigInt(TASK_COMM), name);
-    m.writeU8(struct + BigInt(TASK_COMM + name.length), 0);
-    return { pid, comm, struct, frames };
+    m.writeU32(struct + BigInt(f.taskPid), pid);
+    m.writeU32(struct + BigInt(f.taskTgid), pid);
+    const name = new TextEncoder().encode(comm).subarray(0, f.taskCommLen - 1);
+    m.writeBytes(struct + BigInt(f.taskComm), name);
+    m.writeU8(struct + BigInt(f.taskComm + name.length), 0);
+    // One struct cred for both real_cred and cred (no override_creds in modfs).
+    const c = this.k.kmalloc(f.credSize);
+    for (const off of [f.credUid, f.credSuid, f.credEuid, f.credFsuid]) m.writeU32(c + BigInt(off), cred.uid);
+    for (const off of [f.credGid, f.credSgid, f.credEgid, f.credFsgid]) m.writeU32(c + BigInt(off), cred.gid);
+    m.writeU64(struct + BigInt(f.taskRealCred), c);
+    m.writeU64(struct + BigInt(f.taskCred), c);
+    return { pid, comm, struct, frames, uid: cred.uid, gid: cred.gid };
   }
 
   /** Free a task's task_struct once nothing can run as it any more. */
   exitTask(t: Task): void {
-    if (t !== this.daemon) this.k.kfree(t.struct);
+    if (t === this.daemon) return;
+    this.k.kfree(this.k.mem.readU64(t.struct + BigInt(this.k.identity.facts.taskCred)));
+    this.k.kfree(t.struct);
   }
 
   /** Make `t` current outside any call (dump_stack and WARN headers name it). */
@@ -168,6 +180,6 @@ export class Scheduler {
 
 export function registerSchedApi(k: Kernel): void {
   // Per-cpu variables of the kernel live in the first part of the %gs area (offsets are symbols).
+  // On 6.2-6.14 builds the same slot is pcpu_hot.current_task (identity/renames.ts).
   k.exports.absolute('current_task', PCPU_CURRENT_TASK);
-  k.sched = new Scheduler(k);
 }

@@ -1,13 +1,14 @@
 // The slab and vmalloc allocators as modules call them. kbuild turns kmalloc(n) with a constant n
-// into kmalloc_trace(kmalloc_caches[type][index], flags, n), so the cache table is real data
-// whose entries point at (opaque) kmem_cache objects.
+// into kmalloc_trace(kmalloc_caches[type][index], flags, n) (the name varies by release, see
+// identity/renames.ts), so the cache table is real data, shaped as the emulated build has it
+// (its size and KMALLOC_SHIFT_HIGH are probe facts), whose entries point at (opaque) kmem_cache
+// objects.
 import type { TrapContext } from '../../cpu/types.js';
+import { enabled } from '../identity/identity.js';
 import type { Kernel } from '../kernel.js';
 import { VMALLOC_BASE, VMALLOC_SIZE } from '../../mm/layout.js';
 
 const GFP_ZERO = 0x100n;
-const NR_KMALLOC_TYPES = 4;
-const KMALLOC_SHIFT_HIGH = 13;
 const KMEM_CACHE_SIZE = 128;
 const ZERO_SIZE_PTR = 16n;
 
@@ -34,15 +35,18 @@ export function registerSlabApi(k: Kernel): void {
     }
   };
 
-  k.exports.data('kmalloc_caches', NR_KMALLOC_TYPES * (KMALLOC_SHIFT_HIGH + 1) * 8, (table) => {
-    const objs = k.kmalloc(NR_KMALLOC_TYPES * (KMALLOC_SHIFT_HIGH + 1) * KMEM_CACHE_SIZE);
-    for (let t = 0; t < NR_KMALLOC_TYPES; t++) {
-      for (let i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
-        const c = objs + BigInt((t * (KMALLOC_SHIFT_HIGH + 1) + i) * KMEM_CACHE_SIZE);
-        const size = i === 1 ? 96 : i === 2 ? 192 : i === 0 ? 0 : 1 << i;
-        caches.set(c, { size, name: `kmalloc-${size}`, align: 8, ctor: 0n });
-        mem.writeU64(table + BigInt((t * (KMALLOC_SHIFT_HIGH + 1) + i) * 8), c);
-      }
+  // kmalloc_caches[...][KMALLOC_SHIFT_HIGH + 1]: the last index is the size class; any leading
+  // dimensions (cache types; random copies on 6.6+ builds) are counted from the table's size.
+  const { kmallocCachesSize, kmallocShiftHigh } = k.identity.facts;
+  const slots = kmallocCachesSize / 8;
+  k.exports.data('kmalloc_caches', kmallocCachesSize, (table) => {
+    const objs = k.kmalloc(slots * KMEM_CACHE_SIZE);
+    for (let n = 0; n < slots; n++) {
+      const i = n % (kmallocShiftHigh + 1);
+      const c = objs + BigInt(n * KMEM_CACHE_SIZE);
+      const size = i === 1 ? 96 : i === 2 ? 192 : i === 0 ? 0 : 2 ** i;
+      caches.set(c, { size, name: `kmalloc-${size}`, align: 8, ctor: 0n });
+      mem.writeU64(table + BigInt(n * 8), c);
     }
   }, { align: 64 });
 
@@ -52,6 +56,11 @@ export function registerSlabApi(k: Kernel): void {
   k.exports.func('__kmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kmalloc_large', (c) => alloc(c.arg(0), c.arg(1)));
   k.exports.func('kvmalloc_node', (c) => alloc(c.arg(0), c.arg(1)));
+  // 6.10 renamed these *_noprof; 6.11 added a kmem_buckets argument after the size when
+  // CONFIG_SLAB_BUCKETS is set (DECL_BUCKET_PARAMS), which moves the flags one place on.
+  const flagsAt = enabled(k.identity, 'SLAB_BUCKETS') ? 2 : 1;
+  k.exports.func('__kmalloc_node_noprof', (c) => alloc(c.arg(0), c.arg(flagsAt)));
+  k.exports.func('__kvmalloc_node_noprof', (c) => alloc(c.arg(0), c.arg(flagsAt)));
   k.exports.func('kfree', (c) => free(c.arg(0)));
   // kvfree takes either allocator's memory (kvmalloc may fall back to vmalloc on a real kernel).
   const inVmalloc = (p: bigint) => p >= VMALLOC_BASE && p < VMALLOC_BASE + VMALLOC_SIZE;

@@ -1,10 +1,9 @@
 // Version magic, license and the modinfo-driven taints (check_modinfo, set_license).
 import { ENOEXEC } from '../errno.js';
+import { enabled, type KernelIdentity } from '../identity/identity.js';
 import { TAINT } from '../taint.js';
 import { LoadError } from './load-error.js';
 import { modinfoGet, type LoadInfo } from './load-info.js';
-
-export const VERMAGIC = '6.1.0-56-amd64 SMP preempt mod_unload modversions ';
 
 const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
 
@@ -18,24 +17,34 @@ export interface TaintSink {
   err(msg: string): void;
   /** pr_notice */
   info5?(msg: string): void;
+  /** The emulated build's policy: MODULE_FORCE_LOAD (else a forced load is refused). */
+  forceLoadAllowed: boolean;
+  /** Called when the module was refused for being built for another kernel (modfs's hint). */
+  builtForOtherKernel(modVermagic: string | undefined): void;
 }
 
-export function sameMagic(mod: string, kernel: string, hasCrcs: boolean): boolean {
-  const cut = (s: string) => (hasCrcs ? s.slice(s.indexOf(' ') < 0 ? s.length : s.indexOf(' ')) : s);
+/**
+ * same_magic: with MODVERSIONS and a __versions section the release (up to the first space) is
+ * not compared, since the CRCs check the interface; without MODVERSIONS the whole string is.
+ */
+export function sameMagic(mod: string, kernel: string, hasCrcs: boolean, modversions = true): boolean {
+  const cut = (s: string) => (modversions && hasCrcs ? s.slice(s.indexOf(' ') < 0 ? s.length : s.indexOf(' ')) : s);
   return cut(mod) === cut(kernel);
 }
 
-/** try_to_force_load: MODULE_FORCE_LOAD=y turns the problem into taint F. */
+/** try_to_force_load: MODULE_FORCE_LOAD=y turns the problem into taint F; without it, ENOEXEC. */
 export function forceLoad(modName: string, reason: string, t: TaintSink): void {
+  if (!t.forceLoadAllowed) throw new LoadError(ENOEXEC);
   if (!(t.globalTaint() & (1 << TAINT.FORCED_MODULE))) t.warn(`${modName}: ${reason}: kernel tainted.`);
   t.taintModule(TAINT.FORCED_MODULE, true);
 }
 
-export function checkModinfo(info: LoadInfo, modName: string, t: TaintSink): void {
+export function checkModinfo(info: LoadInfo, modName: string, t: TaintSink, id: KernelIdentity): void {
   const magic = modinfoGet(info, 'vermagic');
   if (magic === undefined) forceLoad(modName, 'bad vermagic', t);
-  else if (!sameMagic(magic, VERMAGIC, info.versIndex !== 0)) {
-    t.err(`${info.name}: version magic '${magic}' should be '${VERMAGIC}'`);
+  else if (!sameMagic(magic, id.vermagic, info.versIndex !== 0, enabled(id, 'MODVERSIONS'))) {
+    t.err(`${info.name}: version magic '${magic}' should be '${id.vermagic}'`);
+    t.builtForOtherKernel(magic);
     throw new LoadError(ENOEXEC);
   }
   if (modinfoGet(info, 'intree') === undefined) {

@@ -7,15 +7,14 @@ import {
   type SectionHeader,
 } from '../../elf/index.js';
 import { ENOEXEC } from '../errno.js';
+import type { ProbeFacts } from '../identity/probe-fields.js';
 import { LoadError } from './load-error.js';
 import type { ValidImage } from './elf-validity.js';
 
 export const THIS_MODULE_SECTION = '.gnu.linkonce.this_module';
-export const STRUCT_MODULE_SIZE = 896;
-export const MODULE_NAME_OFFSET = 24;
-export const MODULE_INIT_OFFSET = 312;
-export const MODULE_EXIT_OFFSET = 848;
-export const MODULE_NAME_LEN = 56;
+
+/** Where the loader reads struct module in a module's image: the emulated build's layout. */
+export type ModuleStructFacts = Pick<ProbeFacts, 'moduleName' | 'moduleNameLen' | 'moduleInit' | 'moduleExit' | 'moduleState'>;
 
 export interface LoadInfo extends ValidImage {
   names: string[];
@@ -32,7 +31,7 @@ export interface LoadInfo extends ValidImage {
   alloc: boolean[];
 }
 
-export function setupLoadInfo(v: ValidImage, warn: (msg: string) => void): LoadInfo {
+export function setupLoadInfo(v: ValidImage, facts: ModuleStructFacts, warn: (msg: string) => void): LoadInfo {
   const { img, sections, shstrtab } = v;
   const names = sections.map((s) => safeName(img, shstrtab, s));
   const find = (name: string) =>
@@ -47,13 +46,13 @@ export function setupLoadInfo(v: ValidImage, warn: (msg: string) => void): LoadI
     throw new LoadError(ENOEXEC);
   }
   const modIndex = Math.max(find(THIS_MODULE_SECTION), 0);
-  if (!modIndex || sections[modIndex]!.size < BigInt(MODULE_EXIT_OFFSET + 8)) {
+  if (!modIndex || sections[modIndex]!.size < BigInt(facts.moduleExit + 8)) {
     // A this_module section too small to hold struct module would make the kernel read past it;
     // refuse it the way a missing one is refused.
     warn(`${name ?? missing}: No module found in object`);
     throw new LoadError(ENOEXEC);
   }
-  if (name === undefined) name = structModuleName(img, sections[modIndex]!);
+  if (name === undefined) name = structModuleName(img, sections[modIndex]!, facts);
   const versIndex = Math.max(find('__versions'), 0);
   const pcpuIndex = Math.max(find('.data..percpu'), 0);
   const alloc = sections.map((s, i) => i > 0 && (s.flags & SHF_ALLOC) !== 0n);
@@ -62,8 +61,8 @@ export function setupLoadInfo(v: ValidImage, warn: (msg: string) => void): LoadI
   return { ...v, names, name, modinfo, symIndex, strIndex: sections[symIndex]!.link, modIndex, versIndex, infoIndex, pcpuIndex, alloc };
 }
 
-export function structModuleName(img: ElfImage, sec: SectionHeader): string {
-  const raw = img.slice(sec.offset + BigInt(MODULE_NAME_OFFSET), MODULE_NAME_LEN);
+export function structModuleName(img: ElfImage, sec: SectionHeader, facts: ModuleStructFacts): string {
+  const raw = img.slice(sec.offset + BigInt(facts.moduleName), facts.moduleNameLen);
   const end = raw.indexOf(0);
   return new TextDecoder('latin1').decode(raw.subarray(0, end < 0 ? raw.length : end));
 }

@@ -3,9 +3,9 @@
 import { ElfFormatError, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, STT_FILE, STT_SECTION } from '../../elf/index.js';
 import { MemoryFault } from '../../mm/types.js';
 import { unimplementedNote } from '../api/real-exports.js';
+import { describeOrigin, enabled } from '../identity/identity.js';
 import { INIT_FRAMES, OopsError, type Task } from '../api/sched.js';
-import { addModuleBugs, removeModuleBugs } from '../bug-table.js';
-import { EBUSY, EEXIST, EINVAL, ENOEXEC, ENOMEM, KernelError } from '../errno.js';
+import { EBUSY, EEXIST, EINVAL, EKEYREJECTED, ENOEXEC, ENOMEM, KernelError } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { Module, ModuleState } from '../module.js';
 import { dumpStack as dumpStackLines } from '../oops.js';
@@ -16,12 +16,15 @@ import { checkModinfo, type TaintSink } from './check-modinfo.js';
 import { checkElfValidity } from './elf-validity.js';
 import { layoutModule } from './layout.js';
 import { LoadError } from './load-error.js';
-import { MODULE_EXIT_OFFSET, MODULE_INIT_OFFSET, setupLoadInfo, type LoadInfo } from './load-info.js';
+import { setupLoadInfo, structModuleName, type LoadInfo } from './load-info.js';
+import { hashPointer } from '../ptr-hash.js';
+import { moduleKallsyms } from '../kallsyms.js';
 import { readModuleExports, checkDuplicateExports } from './module-exports.js';
 import { applyRelocations } from './relocate.js';
 import { checkVersion, readVersions, resolveSymbols } from './resolve.js';
 import { stripSignature } from './signature.js';
 import { kernelSymbolSource } from './symbol-source.js';
+import { waitForExporters } from './wait-exporters.js';
 
 export interface LoadOptions {
   args?: string;
@@ -49,6 +52,7 @@ export function loadModule(k: Kernel, image: Uint8Array, opts: LoadOptions = {})
 
 /** loadModule, with init run in slices (api/sched.ts) so other FUSE requests are served meanwhile. */
 export async function loadModuleAsync(k: Kernel, image: Uint8Array, opts: LoadOptions = {}): Promise<Module> {
+  await waitForExporters(k, image);
   const task = k.sched.newTask('insmod', INIT_FRAMES);
   try {
     const mod = prepareModule(k, image, opts, task);
@@ -87,22 +91,31 @@ function prepareModule(k: Kernel, image: Uint8Array, opts: LoadOptions, task: Ta
 
 function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Module {
   if (image.length < 64) throw new LoadError(ENOEXEC);
+  const id = k.identity;
   const err = (m: string) => k.log.emit(3, m);
   const warn = (m: string) => k.log.emit(4, m);
-  const bytes = stripSignature(image, err);
+  // module_sig_check runs only on a MODULE_SIG build; without it a signature is trailing bytes.
+  const bytes = enabled(id, 'MODULE_SIG') ? stripSignature(image, err) : image;
+  if (enabled(id, 'MODULE_SIG_FORCE')) {
+    // Enforced signatures: modfs holds no key, so no module verifies.
+    k.log.emit(5, `Loading of ${bytes === image ? 'unsigned module' : 'module with unavailable key'} is rejected`);
+    throw new LoadError(EKEYREJECTED);
+  }
   let info: LoadInfo;
   try {
-    info = setupLoadInfo(checkElfValidity(bytes, err), warn);
+    info = setupLoadInfo(checkElfValidity(bytes, err), id.facts, warn);
   } catch (e) {
     if (e instanceof KernelError) throw e;
     err(`modfs: malformed module image: ${(e as Error).message}`);
     throw new LoadError(ENOEXEC);
   }
-  const symbols = info.img.symbols(info.sections[info.symIndex]!);
-  const modName = readStructName(info);
+  const modName = structModuleName(info.img, info.sections[info.modIndex]!, id.facts);
   const mod = new Module(modName);
   mod.modinfo = info.modinfo;
   mod.sourcePath = opts.sourcePath;
+  // A module refused for being built for another kernel gets one modfs line after the kernel's
+  // own messages: which kernel this is and how to emulate the module's.
+  let otherKernel: string | undefined;
   const t: TaintSink = {
     globalTaint: () => k.taint,
     taintModule: (bit, unreliable) => {
@@ -112,14 +125,38 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     warn,
     err,
     info5: (m) => k.log.emit(5, m),
+    forceLoadAllowed: enabled(id, 'MODULE_FORCE_LOAD'),
+    builtForOtherKernel: (magic) => {
+      const rel = magic?.split(' ')[0];
+      if (rel && rel !== id.release) otherKernel ??= rel;
+    },
   };
+  try {
+    return formModule(k, info, mod, t, opts);
+  } catch (e) {
+    if (otherKernel && e instanceof LoadError) {
+      warn(
+        `modfs: ${modName} was built for ${otherKernel}, but modfs emulates ${id.release} (from ${describeOrigin(id.origin)}); ` +
+          `mount with --kernel ${otherKernel} (or --kernel HEADERS_DIR) to emulate the kernel it was built for`,
+      );
+    }
+    throw e;
+  }
+}
 
-  // module_layout CRC before anything else uses the module struct.
+function formModule(k: Kernel, info: LoadInfo, mod: Module, t: TaintSink, opts: LoadOptions): Module {
+  const modName = mod.name;
+  const { err, warn } = t;
+  const symbols = info.img.symbols(info.sections[info.symIndex]!);
+  const facts = k.identity.facts;
+
+  // module_layout CRC before anything else uses the module struct (builds that still have it).
   const versions = readVersions(info);
-  const layoutCrc = k.exports.get('module_layout') ? kernelCrc(k, 'module_layout') : undefined;
+  const modversions = enabled(k.identity, 'MODVERSIONS');
+  const layoutCrc = modversions ? k.exports.link('module_layout')?.crc : undefined;
   if (!checkVersion(info, versions, mod, 'module_layout', layoutCrc, t)) throw new LoadError(ENOEXEC);
 
-  checkModinfo(info, modName, t);
+  checkModinfo(info, modName, t, k.identity);
   info.sections.forEach((s, i) => {
     if (info.alloc[i] && s.flags & SHF_WRITE && s.flags & SHF_EXECINSTR) {
       err(`${modName}: section ${info.names[i]} (index ${i}) has invalid WRITE|EXEC flags`);
@@ -159,7 +196,7 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     mod.thisModule = addrOf(info.modIndex);
     if (!mod.thisModule) throw new LoadError(ENOEXEC);
 
-    if (!(mod.taints & (1 << TAINT.UNSIGNED_MODULE))) {
+    if (enabled(k.identity, 'MODULE_SIG') && !(mod.taints & (1 << TAINT.UNSIGNED_MODULE))) {
       if (k.once('module-sig')) k.log.emit(5, `${modName}: module verification failed: signature and/or required key missing - tainting kernel`);
       t.taintModule(TAINT.UNSIGNED_MODULE, false);
     }
@@ -177,20 +214,20 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     mod.refcnt = 1; // the init reference (shown as 1 while init runs)
 
     mod.exports = readModuleExports(info, k.mem, addrOf);
-    if (mod.exports.some((e) => e.crc === undefined)) {
+    if (modversions && mod.exports.some((e) => e.crc === undefined)) {
       if (!k.isForcedTaint()) warn(`${modName}: no versions for exported symbols: kernel tainted.`);
       t.taintModule(TAINT.FORCED_MODULE, true);
     }
     const percpuOffset = mod.percpu ? mod.percpu.base - k.cpu.gsBase : 0n;
-    // After the kernel's own "Unknown symbol X (err -2)", a modfs line when X is a real 6.1
-    // export that modfs does not implement (api/real-exports.ts), so the user knows why.
+    // After the kernel's own "Unknown symbol X (err -2)", a modfs line when the emulated build
+    // exports X but modfs does not implement it (api/real-exports.ts), so the user knows why.
     const unknown = new RegExp(`^${modName.replace(/[^\w]/g, '\\$&')}: Unknown symbol (\\S+) \\(err -2\\)$`);
     const resolveSink: TaintSink = {
       ...t,
       warn: (line) => {
         warn(line);
         const m = unknown.exec(line);
-        const note = m ? unimplementedNote(m[1]!) : undefined;
+        const note = m ? unimplementedNote(k, m[1]!) : undefined;
         if (note) warn(note);
       },
     };
@@ -199,6 +236,7 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
     if (mod.percpu) k.mem.writeBytes(mod.percpu.base, info.img.slice(info.sections[info.pcpuIndex]!.offset, mod.percpu.size));
     mod.exports = readModuleExports(info, k.mem, addrOf);
     mod.symbols = kallsyms(info, symbols, values, layout.place);
+    mod.kallsyms = moduleKallsyms(info, symbols, values, (i) => !!layout.place[i]?.init);
     mod.sections = info.sections
       .map((s, i) => ({ s, i }))
       .filter(({ s, i }) => layout.place[i] && s.size > 0n)
@@ -209,14 +247,12 @@ function loadModuleChecked(k: Kernel, image: Uint8Array, opts: LoadOptions): Mod
         type: s.type,
         note: s.type === SHT_NOTE ? info.img.slice(s.offset, s.size).slice() : undefined,
       }));
-    addModuleBugs(k, mod);
-    mod.initFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_INIT_OFFSET));
-    mod.exitFn = k.mem.readU64(mod.thisModule + BigInt(MODULE_EXIT_OFFSET));
+    k.bugs.add(mod);
+    mod.initFn = k.mem.readU64(mod.thisModule + BigInt(facts.moduleInit));
+    mod.exitFn = k.mem.readU64(mod.thisModule + BigInt(facts.moduleExit));
 
     checkDuplicateExports(k, mod);
-    mod.state = ModuleState.COMING;
-    k.mem.writeU32(mod.thisModule, mod.state);
-    k.changed();
+    k.setModuleState(mod, ModuleState.COMING);
     opts.onFormed?.(mod);
 
     mod.params = readParams(k, info, addrOf);
@@ -255,8 +291,7 @@ function completeInit(k: Kernel, mod: Module, ret: bigint, task: Task): Module {
     );
     dumpStack(k, task);
   }
-  mod.state = ModuleState.LIVE;
-  k.mem.writeU32(mod.thisModule, mod.state);
+  k.setModuleState(mod, ModuleState.LIVE);
   mod.refcnt -= 1;
   // Free the init area: init sections keep their (now stale) addresses in sections/.
   if (mod.init.size) {
@@ -271,10 +306,7 @@ function completeInit(k: Kernel, mod: Module, ret: bigint, task: Task): Module {
 
 /** free_module (and the GOING path when `going`): params, usage links, memory, list entry. */
 export function freeModule(k: Kernel, mod: Module, going: boolean): void {
-  if (going) {
-    mod.state = ModuleState.GOING;
-    k.changed();
-  }
+  if (going) k.setModuleState(mod, ModuleState.GOING);
   mod.sysfs = false;
   mod.state = ModuleState.UNFORMED;
   for (const owner of mod.uses) {
@@ -282,7 +314,7 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
     owner.refcnt -= 1;
   }
   mod.uses.clear();
-  removeModuleBugs(k, mod);
+  k.bugs.remove(mod);
   try {
     destroyParams(k, mod);
   } catch (e) {
@@ -304,24 +336,7 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
   k.changed();
 }
 
-function readStructName(info: LoadInfo): string {
-  const s = info.sections[info.modIndex]!;
-  const raw = info.img.slice(s.offset + 24n, 56);
-  const end = raw.indexOf(0);
-  return new TextDecoder('latin1').decode(raw.subarray(0, end < 0 ? 56 : end));
-}
 
-function kernelCrc(k: Kernel, name: string): number | undefined {
-  return k.symvers(name)?.crc;
-}
-
-/** The kernel hashes %p pointers with a boot-time key; any stable 64-bit mix will do. */
-export function hashPointer(p: bigint): bigint {
-  let x = (p ^ 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
-  x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
-  x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
-  return (x ^ (x >> 31n)) & 0xffffffffn;
-}
 
 function kallsyms(
   info: LoadInfo,

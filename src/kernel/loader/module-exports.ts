@@ -2,6 +2,7 @@
 // the matching __kcrctab[_gpl] CRC arrays; and the duplicate check done at formation.
 import type { AddressSpace } from '../../mm/types.js';
 import { ENOEXEC } from '../errno.js';
+import { vmlinuxExport } from '../identity/identity.js';
 import type { Kernel } from '../kernel.js';
 import { ModuleState, type Module, type ModuleExportEntry } from '../module.js';
 import { LoadError } from './load-error.js';
@@ -40,7 +41,9 @@ export function readModuleExports(info: LoadInfo, mem: AddressSpace, addrOf: (i:
 export function checkDuplicateExports(k: Kernel, mod: Module): void {
   for (const e of mod.exports) {
     let owner: string | undefined;
-    if (k.exports.get(e.name)) owner = 'kernel';
+    // verify_exported_symbols looks through vmlinux's own ksymtab: everything the build exports,
+    // whether modfs implements it or not.
+    if (vmlinuxExport(k.identity, e.name)) owner = 'kernel';
     else {
       const m = k.modules.find((o) => o !== mod && o.state !== ModuleState.UNFORMED && o.exports.some((x) => x.name === e.name));
       owner = m?.name;

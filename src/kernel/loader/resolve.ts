@@ -1,12 +1,12 @@
 // simplify_symbols/resolve_symbol: give every symbol its final address, reporting each
 // undefined one the kernel cannot supply. All bad symbols are reported; the last error wins.
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_WEAK, type ElfSymbol } from '../../elf/index.js';
-import { EINVAL, ENOENT, ENOEXEC } from '../errno.js';
+import { EBUSY, EINVAL, ENOENT, ENOEXEC } from '../errno.js';
 import type { Module } from '../module.js';
 import { TAINT } from '../taint.js';
 import { forceLoad, type TaintSink } from './check-modinfo.js';
 import { LoadError } from './load-error.js';
-import type { LoadInfo } from './load-info.js';
+import { modinfoGet, type LoadInfo } from './load-info.js';
 
 export interface FoundSymbol {
   addr: bigint;
@@ -44,7 +44,10 @@ export function readVersions(info: LoadInfo): Versions {
   return { crcs };
 }
 
-/** check_version (Debian: a missing entry fails closed). True when the symbol may be used. */
+/**
+ * check_version (Debian: a missing entry fails closed). True when the symbol may be used. `crc`
+ * is undefined when the exporter has none, or the build has no MODVERSIONS (nothing to check).
+ */
 export function checkVersion(
   info: LoadInfo,
   versions: Versions,
@@ -61,10 +64,12 @@ export function checkVersion(
   const have = versions.crcs.get(sym);
   if (have === undefined) {
     t.warn(`${info.name}: no symbol version for ${sym}`);
+    t.builtForOtherKernel(modinfoGet(info, 'vermagic'));
     return false;
   }
   if (have === crc) return true;
   t.warn(`${info.name}: disagrees about version of symbol ${sym}`);
+  t.builtForOtherKernel(modinfoGet(info, 'vermagic'));
   return false;
 }
 
@@ -137,6 +142,8 @@ export function resolveSymbols(
     }
     if (f.owner) {
       const r = src.refModule(mod, f.owner);
+      // An exporter still in its init after resolve_symbol_wait's 30 s (wait-exporters.ts).
+      if (r === EBUSY) t.warn(`${mod.name}: gave up waiting for init of module ${f.owner.name}.`);
       if (r) return r;
     }
     return f.addr;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,11 @@ int modfs_control_write(const char *name, const char *data, size_t len)
 	return fd < 0 ? fd : modfs_control_send(fd, data, len);
 }
 
+/* modfs's answer when the module oopsed in init: on Linux the kernel kills the task that
+ * loaded it, so the shell prints "Killed" (README, "Where modfs differs"). The daemon cannot
+ * kill the writer; the writer does it. */
+#define EOWNERDEAD_OOPS 130
+
 /* "/proc/<pid>/fd/<fd>[ params]" to the open load control `ctl` (which this closes). */
 static long load_fd(int ctl, int fd, const char *params)
 {
@@ -71,6 +77,8 @@ static long load_fd(int ctl, int fd, const char *params)
 	int n = snprintf(msg, cap, "/proc/%d/fd/%d%s%s", (int)getpid(), fd, plen ? " " : "", plen ? params : "");
 	long ret = modfs_control_send(ctl, msg, (size_t)n);
 	free(msg);
+	if (ret == -EOWNERDEAD_OOPS)
+		raise(SIGKILL);
 	return ret;
 }
 

@@ -2,7 +2,8 @@
 # needs: modfs shell (run with the real kmod and util-linux tools; test/shell/ replays it)
 # tutorial004: seed 004 (module parameters) as its reader types it, with the real tools and
 # sudo (modfs: inside `modfs shell`; replay: shell). ll is ls -l; vi edits are scripted with
-# ex commands (vi -e -s) but are the same program writing the same file.
+# ex commands (vi -e -s, stdin /dev/null so a failed write cannot wait for a key) but are the
+# same program writing the same file.
 . "${0%/*}/lib.sh"
 
 note 'load without parameters, read the log, unload, clear the log'
@@ -19,8 +20,8 @@ run 'ls -l /sys/module/helloworld/parameters/ | sed "s/ [A-Z][a-z][a-z] [ 0-9][0
 run 'cat /sys/module/helloworld/parameters/num'
 run 'cat /sys/module/helloworld/parameters/words'
 note 'edit both with vi: the module is not told, dmesg shows nothing new'
-run "sudo vi -u NONE -e -s -c '%s/.*/40/' -c wq /sys/module/helloworld/parameters/num"
-run "sudo vi -u NONE -e -s -c '%s/.*/the_same_world!/' -c wq /sys/module/helloworld/parameters/words"
+run "sudo vi -u NONE -e -s -c '%s/.*/40/' -c wq /sys/module/helloworld/parameters/num </dev/null"
+run "sudo vi -u NONE -e -s -c '%s/.*/the_same_world!/' -c wq /sys/module/helloworld/parameters/words </dev/null"
 run 'sudo dmesg -c'
 run 'sudo dmesg'
 run 'cat /sys/module/helloworld/parameters/num'
@@ -49,9 +50,9 @@ run 'sudo dmesg -c'
 note 'without a count: vi writes two elements, then five (refused: vi reports the write error)'
 run 'sudo insmod array_nonump.ko nums=1,2'
 run 'cat /sys/module/array_nonump/parameters/nums'
-run "sudo vi -u NONE -e -s -c '%s/.*/5,6/' -c wq /sys/module/array_nonump/parameters/nums"
+run "sudo vi -u NONE -e -s -c '%s/.*/5,6/' -c wq /sys/module/array_nonump/parameters/nums </dev/null"
 run 'cat /sys/module/array_nonump/parameters/nums'
-run "sudo vi -u NONE -e -s -c '%s/.*/1,2,3,4,5/' -c wq /sys/module/array_nonump/parameters/nums"
+run "sudo vi -u NONE -e -s -c '%s/.*/1,2,3,4,5/' -c wq /sys/module/array_nonump/parameters/nums </dev/null"
 run 'cat /sys/module/array_nonump/parameters/nums'
 run 'sudo rmmod array_nonump'
 run 'sudo dmesg -c'

@@ -102,9 +102,10 @@ copy_bin /usr/bin/dmesg /usr/bin/dmesg
 # retries a failed load and words its errors differently.)
 for t in dash cat ls stat head wc rm grep sed setpriv tail sort cp mkdir id readelf; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
 # The tutorials edit parameters with vi (Debian's vim), and type `sudo` before the module
-# tools: here everything runs as root already, so sudo only runs its command.
+# tools: here everything runs as root already, so sudo only runs its command (under dash:
+# busybox sh would run its own applets instead).
 copy_bin "$(readlink -f /usr/bin/vi)" /usr/bin/vi
-printf '#!/bin/sh\nexec "$@"\n' > "$R/usr/bin/sudo"
+printf '#!/usr/bin/dash\nexec "$@"\n' > "$R/usr/bin/sudo"
 chmod +x "$R/usr/bin/sudo"
 # Names for ls -l, and the unprivileged user of the non-root experiments.
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$R/etc/passwd"
@@ -133,7 +134,7 @@ for e in $EXPERIMENTS; do
 	if grep -q '^#@root ' "/experiments/$e.sh"; then
 		sed -n 's/^#@root //p' "/experiments/$e.sh" > /tmp/setup.sh
 		(cd /ko && /usr/bin/dash /tmp/setup.sh) > /dev/null 2>&1
-		SYS= KO=/ko HOME=/tmp setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/dash "/experiments/$e.sh" 2>&1
+		SYS= KO=/ko HOME=/tmp /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/dash "/experiments/$e.sh" 2>&1
 	else
 		SYS= KO=/ko /usr/bin/dash "/experiments/$e.sh" 2>&1
 	fi

@@ -93,21 +93,21 @@ export function prepareModulesDir(release: string, env: NodeJS.ProcessEnv = proc
  * changes nothing for the host's kmod, which then finds no modules, as before); a user cannot,
  * and is told so.
  */
-export function ensureMountPoint(isRoot: boolean): { ok: boolean; note?: string } {
-  if (realDir('/lib/modules')) return { ok: true };
+export function ensureMountPoint(isRoot: boolean, at = '/lib/modules'): { ok: boolean; note?: string } {
+  if (realDir(at)) return { ok: true };
   if (!isRoot) {
     return {
       ok: false,
       note:
-        '/lib/modules does not exist on this machine and only root can create it; inside the shell ' +
-        '/lib/modules is therefore missing (modprobe and depmod fail). Ask an administrator to run ' +
-        "'mkdir /lib/modules' (an empty directory is enough), or install a kernel headers package.",
+        `${at} does not exist on this machine and only root can create it; inside the shell ` +
+        `${at} is therefore missing (modprobe and depmod fail). Ask an administrator to run ` +
+        `'mkdir ${at}' (an empty directory is enough), or install a kernel headers package.`,
     };
   }
   try {
-    fs.mkdirSync('/lib/modules', { mode: 0o755 });
-    return { ok: true, note: 'created /lib/modules on this machine (an empty directory: the mount point for your modules)' };
+    fs.mkdirSync(at, { mode: 0o755 });
+    return { ok: true, note: `created ${at} on this machine (an empty directory: the mount point for your modules)` };
   } catch (e) {
-    return { ok: false, note: `cannot create /lib/modules: ${(e as Error).message}` };
+    return { ok: false, note: `cannot create ${at}: ${(e as Error).message}` };
   }
 }

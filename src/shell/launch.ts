@@ -103,9 +103,17 @@ export function runInside(session: Session, argv: string[]): Promise<{ code: num
 /** Leave as the child did: its exit code, or the same signal (so a shell shows "Killed"). */
 export function exitLike(r: { code: number | null; signal: NodeJS.Signals | null }): void {
   if (r.signal) {
-    // Node ignores some signals (SIGPIPE) for itself; then the shell's number for it remains.
+    // The status a shell would show, should the signal not end us.
     process.exitCode = 128 + (constants.signals[r.signal] ?? 0);
-    process.removeAllListeners(r.signal);
+    // A listener added and removed hands the signal back to its default action (Node ignores
+    // SIGPIPE for itself, for one); SIGKILL and SIGSTOP take no listener and need none.
+    try {
+      const nop = () => {};
+      process.on(r.signal, nop);
+      process.off(r.signal, nop);
+    } catch {
+      /* uncatchable: default already */
+    }
     process.kill(process.pid, r.signal);
     return;
   }

@@ -35,9 +35,17 @@ export interface ShellMount {
   stop(): Promise<void>;
 }
 
+const made: string[] = [];
+
+/** Removes every directory scratch() made (each test file's afterAll). */
+export function removeScratch(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 /** A fresh directory owned by `user` (root when absent), for XDG_DATA_HOME or scratch files. */
 export function scratch(user?: string): string {
   const d = mkdtempSync(join(tmpdir(), 'modfs-shell-test-'));
+  made.push(d);
   if (user) {
     const uid = Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
     const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());

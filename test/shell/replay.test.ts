@@ -10,9 +10,11 @@
 // dumps) and the ones below, each with its reason.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { explain } from '../oracle/replay.js';
-import { KO, ROOT, nonRootUser, rootSetup, startShellMount } from './helpers.js';
+import { KO, ROOT, nonRootUser, removeScratch, rootSetup, startShellMount } from './helpers.js';
+
+afterAll(removeScratch);
 
 const SHELL_EXPLAINED: Array<{ pattern: RegExp; replace: string; why: string; nonRootOnly?: boolean }> = [
   {

@@ -3,12 +3,14 @@
 // not built.
 import { existsSync, lstatSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { planBinds, type Probe } from '../../src/shell/binds.js';
 import { utsVersion } from '../../src/shell/identity.js';
 import { ensureMountPoint, modulesBase, prepareModulesDir } from '../../src/shell/modules-dir.js';
 import { NATIVE, missingNative } from '../../src/shell/native.js';
-import { scratch } from './helpers.js';
+import { removeScratch, scratch } from './helpers.js';
+
+afterAll(removeScratch);
 
 describe('planBinds', () => {
   function tree(): string {

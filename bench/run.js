@@ -2,7 +2,8 @@
 // stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
 // and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
 // (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
-// (comma list of latency,scale,cycles,rss,cpu,mips,mount). BENCH_SCALE_MODULES (scale test, 1000).
+// (comma list of latency,scale,cycles,rss,cpu,mips,mount,shell). BENCH_SCALE_MODULES (scale test, 1000);
+// BENCH_SHELL_N, BENCH_SHELL_MANY (bench/shell.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { mountTime } from './mount-time.mjs';
 import { ensureBuilt, REPO } from './lib.mjs';
 import { rss } from './rss.mjs';
 import { scale } from './scale.mjs';
+import { shellBench, shellRows } from './shell.mjs';
 
 ensureBuilt();
 const only = process.env.BENCH_ONLY?.split(',');
@@ -27,6 +29,7 @@ if (want('rss')) results.rss = await rss();
 if (want('cpu')) results.cpu = await cpu();
 if (want('mips')) results.mips = await cpuMips();
 if (want('mount')) results.mount = await mountTime();
+if (want('shell')) results.shell = await shellBench();
 
 const rows = [];
 const f1 = (x) => x.toFixed(1);
@@ -68,6 +71,7 @@ if (results.mount) {
   rows.push(['mount, identity from headers, first time', `${t.first.toFixed(0)} ms`, `${(t.first / t.bundled).toFixed(2)}× bundled`, 'probe compiled']);
   rows.push(['mount, identity from headers, cached', `${t.cached.toFixed(0)} ms`, `${(t.cached / t.bundled).toFixed(2)}× bundled`, '']);
 }
+if (results.shell) rows.push(...shellRows(results.shell));
 for (const [name, v] of Object.entries(results.mips ?? {})) rows.push([`cpu: ${name} (bench/cpu/cpubench.ko)`, `${v.mips.toFixed(1)} MIPS`, `${v.timesNative.toFixed(0)}× native gcc -O2`, v.match ? 'checksum = native' : 'CHECKSUM MISMATCH']);
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(`modfs benchmarks — ${machine.cpus} vCPUs (${machine.model}), ${machine.memGb} GiB, node ${machine.node}`);

@@ -67,6 +67,19 @@ make -C "$KDIR" M="$SRC" modules
 # The module list comes from the Makefile's obj-m, via kbuild's modules.order
 # (6.1 lists the .ko paths; older kbuilds listed the .o).
 mapfile -t names < <(sed -E -e 's#.*/##' -e 's#\.(ko|o)$##' "$SRC/modules.order")
+declare -A dir_of
+for name in "${names[@]}"; do dir_of[$name]=$SRC; done
+
+# Directories built on their own, each with its own modpost run: a non-GPL user of a GPL-only
+# export (nongpl/) cannot be built next to the exporter, whose exports modpost would then know.
+# Unknown to modpost, the symbol is "undefined", a warning with KBUILD_MODPOST_WARN=1.
+for sub in nongpl; do
+	make -C "$KDIR" M="$SRC/$sub" KBUILD_MODPOST_WARN=1 modules
+	while read -r name; do
+		names+=("$name")
+		dir_of[$name]=$SRC/$sub
+	done < <(sed -E -e 's#.*/##' -e 's#\.(ko|o)$##' "$SRC/$sub/modules.order")
+done
 if [[ ${#names[@]} -eq 0 ]]; then
 	echo "build-examples: kbuild built no modules" >&2
 	exit 1
@@ -75,14 +88,14 @@ fi
 mkdir -p "$OUT"
 rm -f "$OUT"/*.ko
 if [[ $FIXTURES -eq 0 ]]; then
-	for name in "${names[@]}"; do mv "$SRC/$name.ko" "$OUT/$name.ko"; done
+	for name in "${names[@]}"; do mv "${dir_of[$name]}/$name.ko" "$OUT/$name.ko"; done
 	make -s -C "$SRC" clean
 	echo "build-examples: ${#names[@]} modules for $release in ${OUT#"$ROOT"/}/"
 	exit 0
 fi
 leaks=0
 for name in "${names[@]}"; do
-	strip --strip-debug -o "$OUT/$name.ko" "$SRC/$name.ko"
+	strip --strip-debug -o "$OUT/$name.ko" "${dir_of[$name]}/$name.ko"
 	# No absolute path of this machine may survive in a committed fixture.
 	if strings -a "$OUT/$name.ko" | grep -n -F -e "$ROOT" -e "$SRC" -e "$KDIR" -e /usr/src/ -e /home/ -e /work/ -e /tmp/; then
 		echo "build-examples: $name.ko still contains a build path (above)" >&2

@@ -72,6 +72,8 @@ mkdir -p "$R/lib/modules/$KVER"
 # kmod learns from these which modules are built in ("rmmod: ERROR: Module
 # printk is builtin."), as on an installed system
 cp /lib/modules/"$KVER"/modules.builtin* "$R/lib/modules/$KVER/" 2>/dev/null || true
+# depmod orders modules.dep by it, as on an installed system (modfs shell seeds the same files)
+cp /lib/modules/"$KVER"/modules.order "$R/lib/modules/$KVER/" 2>/dev/null || true
 
 # busybox and its applets, except the module tools and dmesg
 cp /bin/busybox "$R/bin/busybox"
@@ -92,13 +94,22 @@ copy_bin() {
 	done
 }
 copy_bin /usr/bin/kmod /usr/bin/kmod
-for t in insmod rmmod lsmod; do ln -s ../usr/bin/kmod "$R/sbin/$t"; done
+for t in insmod rmmod lsmod modprobe depmod modinfo; do ln -s ../usr/bin/kmod "$R/sbin/$t"; done
 copy_bin /usr/bin/dmesg /usr/bin/dmesg
 # The experiments run under dash with coreutils, exactly the shell and tools
 # of the host where modfs replays them.  (busybox sh prefers its own applets
 # to anything on PATH, so under it insmod would be busybox's insmod, which
 # retries a failed load and words its errors differently.)
-for t in dash cat ls stat head wc rm grep sed setpriv; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+for t in dash cat ls stat head wc rm grep sed setpriv tail sort cp mkdir id readelf; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+# The tutorials edit parameters with vi (Debian's vim), and type `sudo` before the module
+# tools: here everything runs as root already, so sudo only runs its command (under dash:
+# busybox sh would run its own applets instead).
+copy_bin "$(readlink -f /usr/bin/vi)" /usr/bin/vi
+printf '#!/usr/bin/dash\nexec "$@"\n' > "$R/usr/bin/sudo"
+chmod +x "$R/usr/bin/sudo"
+# Names for ls -l, and the unprivileged user of the non-root experiments.
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$R/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 
 cp "$ROOT"/experiments/*.sh "$R/experiments/"
 cp "$KO_DIR"/*.ko "$R/ko/"
@@ -118,7 +129,15 @@ echo "@@@ COREUTILS $(/usr/bin/cat --version 2>&1 | head -n 1)"
 for e in $EXPERIMENTS; do
 	cd /
 	echo "@@@ BEGIN $e"
-	SYS= KO=/ko /usr/bin/dash "/experiments/$e.sh" 2>&1
+	# An experiment of an unprivileged user: its "#@root CMD" lines prepare as root (their
+	# output is not part of the transcript), then the script runs as nobody.
+	if grep -q '^#@root ' "/experiments/$e.sh"; then
+		sed -n 's/^#@root //p' "/experiments/$e.sh" > /tmp/setup.sh
+		(cd /ko && /usr/bin/dash /tmp/setup.sh) > /dev/null 2>&1
+		SYS= KO=/ko HOME=/tmp /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/dash "/experiments/$e.sh" 2>&1
+	else
+		SYS= KO=/ko /usr/bin/dash "/experiments/$e.sh" 2>&1
+	fi
 	echo "@@@ END $e rc=$?"
 done
 echo "@@@ DONE"

@@ -338,20 +338,21 @@ export function parseKmsgRecord(line: string): KmsgRecord | null {
 
 /** Reads /dev/kmsg records. Without `follow` it opens O_NONBLOCK and stops at EAGAIN (or EOF,
  *  which is what a plain file gives, so a regular file can stand in for the device); with
- *  `follow` reads block for new records until the process is interrupted. A real kmsg read
+ *  `follow` reads block for new records until the process is interrupted. The reads are
+ *  asynchronous, so a waiting `dmesg -w` still hears that its output pipe broke. A real kmsg read
  *  returns one record; records are still split on line starts so several per read also work. */
-export function* readKmsg(client: ModfsClient, follow: boolean): Generator<KmsgRecord> {
+export async function* readKmsg(client: ModfsClient, follow: boolean): AsyncGenerator<KmsgRecord> {
   const p = client.path('dev/kmsg');
   // /dev/kmsg starts at the oldest record; dmesg starts at the clear point (its SEEK_DATA).
   const from = client.clearSeq();
-  const fd = fs.openSync(p, fs.constants.O_RDONLY | (follow ? 0 : fs.constants.O_NONBLOCK));
+  const fh = await fs.promises.open(p, fs.constants.O_RDONLY | (follow ? 0 : fs.constants.O_NONBLOCK));
   const buf = Buffer.alloc(8192);
   let carry = '';
   try {
     for (;;) {
       let n: number;
       try {
-        n = fs.readSync(fd, buf, 0, buf.length, null);
+        ({ bytesRead: n } = await fh.read(buf, 0, buf.length, null));
       } catch (err) {
         const e = errnoOf(err);
         if (e === EAGAIN) break;
@@ -372,6 +373,6 @@ export function* readKmsg(client: ModfsClient, follow: boolean): Generator<KmsgR
       if (rec) yield rec;
     }
   } finally {
-    fs.closeSync(fd);
+    await fh.close();
   }
 }

@@ -1,6 +1,7 @@
 // modfs dmesg: util-linux dmesg over the tree's /dev/kmsg, in its default output format.
 // Clearing needs the tree's clear control, because /dev/kmsg itself only appends on write.
 import type { Command } from './command.js';
+import { exitWhenReaderGoes } from './pipe.js';
 import { ErrnoError, type KmsgRecord, ModfsClient, MountError, errnoOf, readKmsg, strerror } from './client.js';
 
 interface Args {
@@ -74,7 +75,7 @@ function fail(what: string, err: unknown): number {
   return 1;
 }
 
-function dmesg(argv: Args): number {
+async function dmesg(argv: Args): Promise<number> {
   let client: ModfsClient;
   try {
     client = ModfsClient.connect(argv.m);
@@ -84,8 +85,14 @@ function dmesg(argv: Args): number {
   }
   if (!argv.C) {
     try {
-      // Non-follow reads stop at EAGAIN; -w blocks for new records until SIGINT kills us.
-      for (const rec of readKmsg(client, argv.w === true)) process.stdout.write(formatDmesgRecord(rec, argv.r === true));
+      // Non-follow reads stop at EAGAIN; -w waits for new records until SIGINT kills us, or the
+      // reader of our pipe goes away.
+      const stopWatching = argv.w ? exitWhenReaderGoes() : () => {};
+      try {
+        for await (const rec of readKmsg(client, argv.w === true)) process.stdout.write(formatDmesgRecord(rec, argv.r === true));
+      } finally {
+        stopWatching();
+      }
     } catch (err) {
       return fail('read kernel buffer failed', err);
     }
@@ -113,8 +120,8 @@ const command: Command<Args> = {
       // util-linux refuses these combinations too.
       .conflicts('C', ['c', 'r'])
       .conflicts('c', 'r'),
-  handler: (argv) => {
-    process.exitCode = dmesg(argv);
+  handler: async (argv) => {
+    process.exitCode = await dmesg(argv);
   },
 };
 export default command;

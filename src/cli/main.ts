@@ -11,12 +11,17 @@ import modinfo from './modinfo.js';
 import dmesg from './dmesg.js';
 import check from './check.js';
 import kernel from './kernel.js';
+import shell from './shell.js';
+import run from './run.js';
+import { handleBrokenPipes } from './pipe.js';
 
-const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg, check, kernel];
+const commands: Command[] = [mount, insmod, rmmod, lsmod, modinfo, dmesg, check, kernel, shell, run];
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+handleBrokenPipes();
 
 let cli = yargs(hideBin(process.argv))
   .scriptName('modfs')

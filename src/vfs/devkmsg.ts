@@ -6,17 +6,27 @@ import { DevkmsgRatelimit, type KernelLog } from '../kernel/log.js';
 import { FsError, POLL, type FileNode, type Handle } from './node.js';
 
 const O_NONBLOCK = 0o4000;
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+const EPERM = 1;
 const EINVAL = 22;
 const EAGAIN = 11;
 const EPIPE = 32;
 const EINTR = 4;
 
-export function devKmsg(log: KernelLog): FileNode {
+/**
+ * `restrict`: the build's SECURITY_DMESG_RESTRICT (dmesg_restrict's default; Debian: y). Then
+ * devkmsg_open lets only CAP_SYSLOG read (check_syslog_permissions): anyone may write a record,
+ * but a reader without it gets EPERM. An unknown caller (uid -1: the daemon could not tell) is
+ * let through, as everywhere in the tree.
+ */
+export function devKmsg(log: KernelLog, restrict = false): FileNode {
   return {
     kind: 'file',
     mode: 0o644,
     size: 0,
     open(flags, caller): Handle {
+      if (restrict && (flags & O_ACCMODE) !== O_WRONLY && caller.uid > 0) throw new FsError(EPERM);
       let seq = log.firstSeq;
       // Writes are rate-limited per open file (printk.devkmsg=ratelimit, the default); the count
       // of dropped lines is reported under the writer's name when it closes the file.

@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { Module } from '../kernel/module.js';
 import { devKmsg } from './devkmsg.js';
+import { enabled } from '../kernel/identity/identity.js';
 import { dir } from './dir.js';
 import { modctlDir } from './modctl.js';
 import type { DirNode } from './node.js';
@@ -33,7 +34,7 @@ export function buildTree(k: Kernel, mountpoint: string): DirNode {
     ['kernel', sysKernel],
     ['module', sysModule],
   ]);
-  const kmsg = devKmsg(k.log);
+  const kmsg = devKmsg(k.log, enabled(k.identity, 'SECURITY_DMESG_RESTRICT'));
   const dev = dir(0o755, () => [['kmsg', kmsg]]);
   const proc = procTree(k);
   return dir(0o755, () => [

@@ -48,3 +48,28 @@ export function mask(text: string): string {
     .replace(/0xffffffffc[0-9a-f]{7}/g, '0xADDR')
     .replace(/\bPID: \d+/g, 'PID: N');
 }
+
+/** Explained differences: applied to both sides before comparing. */
+export const EXPLAINED: Record<string, Array<{ pattern: RegExp; replace: string; why: string }>> = {
+  '*': [
+    {
+      pattern: /^kmsg: CPU: 0 PID: N Comm: .*\n(?:kmsg: .*\n)*?kmsg:  <\/TASK>\n/gm,
+      replace: 'kmsg: <stack dump>\n',
+      why:
+        "a stack dump (dump_stack or an oops) names the machine (QEMU's BIOS), the real kernel's own " +
+        'functions and their offsets, user-space registers and scheduler frames that differ between boots',
+    },
+    {
+      pattern: /^kmsg: ---\[ end trace [0-9a-f]+ \]---\n(?:kmsg: (?:RIP|Code|RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2): ?.*\n)*(?:kmsg: note: \S+ exited with irqs disabled\n)?/gm,
+      replace: 'kmsg: ---[ end trace ]---\n',
+      why: "after an oops the kernel repeats the registers of the dying task, which are another boot's values",
+    },
+  ],
+};
+
+/** Both sides of a comparison: masked, then every explained difference replaced. */
+export function explain(name: string, text: string): string {
+  let t = mask(text);
+  for (const e of [...(EXPLAINED['*'] ?? []), ...(EXPLAINED[name] ?? [])]) t = t.replace(e.pattern, e.replace);
+  return t;
+}

@@ -10,6 +10,13 @@ export interface TrapContext {
   readonly returnAddress: bigint;
   /** Call module code from inside a trap (re-entrant): returns rax. */
   call(fn: bigint, args: bigint[]): bigint;
+  /**
+   * A general register by encoding number (0 rax, 1 rcx, 2 rdx, ...), for the few kernel entry
+   * points with their own register convention (__get_user_N takes the address in rax and returns
+   * the value in rdx; __put_user_N takes the address in rcx and returns the error there).
+   */
+  reg(n: number): bigint;
+  setReg(n: number, v: bigint): void;
 }
 
 /** Returns rax (a number is taken as a signed 64-bit value), or nothing for void functions. */

@@ -65,6 +65,14 @@ class Ctx implements TrapContext {
   call(fn: bigint, args: bigint[]): bigint {
     return this.cpu.call(fn, args);
   }
+  reg(n: number): bigint {
+    return (BigInt(this.cpu.H[n]! >>> 0) << 32n) | BigInt(this.cpu.L[n]! >>> 0);
+  }
+  setReg(n: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.cpu.L[n] = Number(u & 0xffffffffn) | 0;
+    this.cpu.H[n] = Number(u >> 32n) | 0;
+  }
 }
 
 function trapExec(c: CpuState, i: Inst): void {

@@ -19,6 +19,8 @@ import { ModuleState, type Module } from './module.js';
 import { OopsState } from './oops.js';
 import { moduleSymbolize } from './symbolize.js';
 import { TAINT } from './taint.js';
+import { UserMemory } from './uaccess.js';
+import { kdir, type KEntry } from './kfs.js';
 
 export interface KernelOptions {
   /** The build to emulate (identity/choose.ts picks one for a mount); default the bundled one. */
@@ -39,6 +41,8 @@ export class Kernel {
   readonly vmalloc: RangeAllocator;
   readonly percpu: RangeAllocator;
   readonly exports: ExportTable;
+  /** The caller's buffer while a file operation runs (uaccess.ts). */
+  readonly user: UserMemory;
   /** Tasks, `current`, and the oops handling of calls into module code (api/sched.ts). */
   readonly sched: Scheduler;
   /** BUG()/WARN() sites of loaded modules. */
@@ -47,6 +51,18 @@ export class Kernel {
   readonly oopses = new OopsState();
   /** Built-in code's parameters (/sys/module/printk/...), created at boot. */
   readonly builtins: BuiltinModule[];
+  /**
+   * The file trees kernel code adds to (kfs.ts), each rendered at its place in the mount:
+   * /proc, /sys/kernel, /sys/kernel/debug, /dev, /sys/class. Fixed files of the tree (modules,
+   * modctl, kmsg) are vfs's and are listed before these.
+   */
+  readonly files: Record<'proc' | 'sysKernel' | 'debug' | 'dev' | 'sysClass', KEntry> = {
+    proc: kdir('', 0o555),
+    sysKernel: kdir('', 0o755),
+    debug: kdir('', 0o700),
+    dev: kdir('', 0o755),
+    sysClass: kdir('', 0o755),
+  };
   /** Newest first, as the kernel's list is walked for /proc/modules. */
   readonly modules: Module[] = [];
   /** Kernel-wide taint mask (/proc/sys/kernel/tainted). */
@@ -61,6 +77,8 @@ export class Kernel {
   readonly budget: number;
   /** kernfs's show page and write buffer for attribute files, made on first use (params/param-table.ts). */
   readonly sysfsBuffers = { showPage: 0n, storeBuf: 0n };
+  /** Run by free_module, before the module's memory is released (kfs areas, see kfs.ts). */
+  readonly moduleFreeHooks: Array<(m: Module) => void> = [];
   /** Hooks run before module code is entered (e.g. refreshing jiffies). */
   readonly beforeCall: Array<() => void> = [];
   private readonly bootNs = process.hrtime.bigint();
@@ -92,6 +110,7 @@ export class Kernel {
 
     // The kernel image: exports, the scheduler (task_structs live in the heap), BUG sites.
     this.exports = new ExportTable(this.mem, this.cpu, this.identity);
+    this.user = new UserMemory(this.mem);
     this.sched = new Scheduler(this);
     this.bugs = new BugTable(this);
     registerAllApis(this);

@@ -1,4 +1,5 @@
-// /proc: `kallsyms`, `modules` (seq_file, newest first), `version`, and `sys/kernel/{osrelease,tainted}`.
+// /proc: `kallsyms`, `modules` (seq_file, newest first), `version`, and `sys/kernel/{osrelease,tainted}`,
+// then what kernel code made with proc_create (kernel/kfs.ts).
 import { procVersion } from '../kernel/identity/identity.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { ModuleState, type Module } from '../kernel/module.js';
@@ -7,6 +8,7 @@ import { kallsymsText } from '../kernel/kallsyms-text.js';
 import { attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import type { Caller, DirNode } from './node.js';
+import { kfsDir } from './kfs-node.js';
 
 const STATE = ['Live', 'Loading', 'Unloading'];
 
@@ -40,7 +42,8 @@ export function procTree(k: Kernel): DirNode {
   // Made once: the FUSE layer tells nodes apart by identity.
   const kernel = dir(0o555, () => [['osrelease', osrelease], ['tainted', tainted]]);
   const sys = dir(0o555, () => [['kernel', kernel]]);
-  return dir(0o555, () => [
+  // Entries made with proc_create and friends (k.files.proc) follow the kernel's own.
+  return kfsDir(k.files.proc, () => [
     ['kallsyms', kallsyms],
     ['modules', modules],
     ['sys', sys],

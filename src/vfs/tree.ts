@@ -1,4 +1,5 @@
-// The whole mounted tree: /proc, /sys/module, /sys/kernel/modctl and /dev/kmsg over one kernel.
+// The whole mounted tree: /proc, /sys/module, /sys/kernel/modctl and /dev/kmsg over one kernel,
+// with the entries kernel code creates (kernel/kfs.ts) under /proc, /sys/kernel, /sys/class, /dev.
 import type { Kernel } from '../kernel/kernel.js';
 import type { Module } from '../kernel/module.js';
 import { devKmsg } from './devkmsg.js';
@@ -8,6 +9,7 @@ import { modctlDir } from './modctl.js';
 import type { DirNode } from './node.js';
 import { procTree } from './procfs.js';
 import { builtinDir, moduleDir } from './sysfs-module.js';
+import { kfsDir, kfsNode } from './kfs-node.js';
 
 export function sysfsName(name: string): string {
   return name.replace(/\//g, '!');
@@ -29,13 +31,17 @@ export function buildTree(k: Kernel, mountpoint: string): DirNode {
     (cb) => k.onChange(cb),
   );
   const modctl = modctlDir(k, mountpoint);
-  const sysKernel = dir(0o755, () => [['modctl', modctl]]);
+  // Module-made entries (kobjects, debugfs, device nodes, classes) follow the fixed ones.
+  const debug = kfsNode(k.files.debug);
+  const sysKernel = kfsDir(k.files.sysKernel, () => [['debug', debug], ['modctl', modctl]]);
+  const sysClass = kfsNode(k.files.sysClass);
   const sys = dir(0o755, () => [
+    ['class', sysClass],
     ['kernel', sysKernel],
     ['module', sysModule],
   ]);
   const kmsg = devKmsg(k.log, enabled(k.identity, 'SECURITY_DMESG_RESTRICT'));
-  const dev = dir(0o755, () => [['kmsg', kmsg]]);
+  const dev = kfsDir(k.files.dev, () => [['kmsg', kmsg]]);
   const proc = procTree(k);
   return dir(0o755, () => [
     ['dev', dev],

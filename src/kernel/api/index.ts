@@ -18,6 +18,7 @@ import { registerSlabApi } from './slab.js';
 import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
 import { registerUuidApi } from './uuid.js';
+import { registerUaccessApi } from './uaccess.js';
 
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
@@ -26,6 +27,7 @@ export function registerAllApis(k: Kernel): void {
   registerDynamicDebugApi(k);
   registerSlabApi(k);
   registerStringApi(k);
+  registerUaccessApi(k);
   registerLibApi(k);
   registerBitmapApi(k);
   registerFindBitApi(k);

@@ -82,9 +82,10 @@ export class Scheduler {
   }
 
   /** A task with a fresh pid and a task_struct holding pid, tgid, comm and its credentials. */
-  newTask(comm: string, frames: readonly string[] = [], cred: TaskCred = { uid: 0, gid: 0 }): Task {
+  newTask(comm: string, frames: readonly string[] = [], cred: TaskCred = { uid: 0, gid: 0 }, pidOf?: number): Task {
     const f = this.k.identity.facts;
-    const pid = this.nextPid++;
+    // A task standing for a process of this machine (a file's opener) keeps that process's pid.
+    const pid = pidOf ?? this.nextPid++;
     const struct = this.k.kmalloc(f.taskSize);
     const m = this.k.mem;
     m.writeU32(struct + BigInt(f.taskPid), pid);

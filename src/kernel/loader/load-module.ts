@@ -331,6 +331,9 @@ export function freeModule(k: Kernel, mod: Module, going: boolean): void {
       k.addTaint(TAINT.DIE, false);
     } else throw e;
   }
+  // Areas that keep state for the module (the files it made, kernel/kfs.ts) see it go before its
+  // memory does.
+  for (const hook of k.moduleFreeHooks) hook(mod);
   if (mod.argsAddr) k.kfree(mod.argsAddr);
   for (const a of mod.allocations) k.moduleArea.free(a);
   mod.allocations = [];

@@ -1,11 +1,13 @@
 // Which of the tree's files cover which real paths inside the shell.
 //
 // The tree mirrors the real layout (DIR/proc/modules is /proc/modules), so the rule is by place:
-// - directories the tree owns outright are bound whole: /sys/module, and each /sys/kernel/<x>
-//   the tree has (except modctl, the control files, which stay reachable under DIR only);
+// - directories the tree owns outright are bound whole: /sys/module, /sys/class, and each
+//   /sys/kernel/<x> the tree has (except modctl, the control files, which stay reachable under
+//   DIR only);
 // - /proc and /dev belong to the host as well, so the tree's files there are bound one by one;
 // - a file the host lacks cannot be a mount point (procfs lets nobody create one: a kernel built
-//   without modules has no /proc/modules), so the shim redirects its path instead (paths.c).
+//   without modules has no /proc/modules), so the shim redirects its path instead (paths.c); so
+//   it does for files module code creates later under /proc, /dev and /sys/kernel (dynamic()).
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
@@ -63,6 +65,8 @@ export function planBinds(mount: string, probe: Probe = hostProbe): Plan {
   };
 
   wholeDir('sys/module');
+  // Device classes (device_create) are the emulated kernel's alone inside the shell.
+  wholeDir('sys/class');
   for (const name of list('sys/kernel')) wholeDir(`sys/kernel/${name}`);
   fileByFile('proc');
   fileByFile('dev');

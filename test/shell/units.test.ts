@@ -47,6 +47,16 @@ describe('planBinds', () => {
     expect(plan.binds.map(([, to]) => to)).not.toContain('/proc/modules');
     expect(plan.binds.map(([, to]) => to)).not.toContain('/sys/kernel/debug');
   });
+
+  it("the tree's device classes cover the host's /sys/class whole", () => {
+    const d = tree();
+    mkdirSync(join(d, 'sys/class'));
+    const plan = planBinds(d, host(['/sys/module', '/sys/class']));
+    expect(plan.binds.slice(0, 2)).toEqual([
+      [join(d, 'sys/module'), '/sys/module'],
+      [join(d, 'sys/class'), '/sys/class'],
+    ]);
+  });
 });
 
 describe('utsVersion', () => {

@@ -219,6 +219,11 @@ export class KernelFile {
     }
   }
 
+  /** Free the objects without calling ->release: an open that never completed (it oopsed). */
+  abandon(): void {
+    if (!this.released) this.free();
+  }
+
   private free(): void {
     this.released = true;
     this.k.kfree(this.file);

@@ -24,7 +24,7 @@ run 'cat $D/spin'
 run 'rmmod procbad'
 log
 note 'procbad_leak was not removed: it is still listed, but its proc_ops were freed with the module'
-run 'ls $SYS/proc/procbad_leak $D'
+run 'cd $SYS/proc && ls procbad_leak procbad'
 run 'stat -c "%a %s" $SYS/proc/procbad_leak'
 run 'cat $SYS/proc/procbad_leak'
 log

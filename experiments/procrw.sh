@@ -31,7 +31,7 @@ run '(printf abc; printf def) > $D/buffer'
 log
 run 'cat $D/buffer; echo'
 note 'no proc_lseek: the file cannot seek'
-run 'dd if=/dev/zero of=$D/buffer bs=1 count=1 seek=2 conv=notrunc 2>&1 | head -n 1'
+run 'cd $D && dd if=/dev/zero of=buffer bs=1 count=1 seek=2 conv=notrunc 2>&1 | head -n 1'
 run 'cat $D/info'
 run 'dd if=$D/info bs=5 count=2 2>/dev/null; echo'
 note 'info: proc_ops without write'

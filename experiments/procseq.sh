@@ -21,7 +21,7 @@ note 'dd skips 3 blocks of 7 bytes: the read starts at offset 21 (seq_read trave
 run 'dd if=$F bs=7 skip=3 count=4 2>/dev/null'
 run 'cat $S'
 run 'tail -n 2 $F'
-run 'wc -c $F'
+run 'wc -c < $F'
 run 'cat $S'
 note 'the stats file is 0400'
 run 'ls -l $SYS/proc/procseq_stats | cut -d" " -f1'
@@ -41,7 +41,7 @@ log
 note 'a header record longer than a page: the buffer doubles and show runs again'
 run 'insmod procseq.ko count=2 wide=1'
 log
-run 'wc -c $F'
+run 'wc -c < $F'
 run 'cat $S'
 run 'head -c 60 $F'
 run 'tail -n 3 $F'
@@ -51,7 +51,7 @@ log
 note 'many records: 2000 items'
 run 'insmod procseq.ko count=2000'
 log
-run 'wc -l $F'
+run 'wc -l < $F'
 run 'tail -n 1 $F'
 run 'cat $S'
 run 'dd if=$F bs=1000 skip=20 count=1 2>/dev/null | head -n 2'

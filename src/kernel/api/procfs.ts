@@ -246,6 +246,7 @@ export function registerProcfsApi(k: Kernel): void {
     entry.uid = dir.entry.uid;
     entry.gid = dir.entry.gid;
     entry.owner = owner(c);
+    entry.rootOverride = true;
     if (dir.entry.children.has(name) || (dir === root && FIXED_TOP.has(name))) {
       kernelWarn(k, DUP_SITE, `proc_dir_entry '${dir.name}/${name}' already registered`, c.returnAddress);
       return 0n;

@@ -36,7 +36,11 @@ export class UserMemory {
       this.mem.map(USER_WINDOW_BASE + BigInt(this.mapped), need - this.mapped);
       this.mapped = need;
     }
+    // Bytes a handler leaves unwritten but counts in its result reach the caller: they must be
+    // the caller's own (modfs cannot see them; a fresh buffer holds zeros), never what an
+    // earlier call of another process left in the window.
     if (init?.length) this.mem.writeBytes(USER_WINDOW_BASE, init);
+    if (len > (init?.length ?? 0)) this.mem.fill(USER_WINDOW_BASE + BigInt(init?.length ?? 0), 0, len - (init?.length ?? 0));
     this.busy = true;
     try {
       const result = f(USER_WINDOW_BASE);

@@ -11,6 +11,8 @@ run 'insmod procrw.ko'
 log
 run 'stat -c "%a %s %U %G %F" $D $D/buffer $D/info'
 run 'ls $D'
+run 'ls -ln $D | awk "{print \$1, \$2, \$3, \$4, \$5, \$NF}"'
+run 'stat -c "%h %a" $SYS/proc/procrw'
 run 'cat $D/buffer'
 run 'echo hello > $D/buffer'
 log

@@ -25,6 +25,8 @@ import type { Module } from '../module.js';
 import type { TrapContext } from '../../cpu/types.js';
 import { registerSeqFileApi, type SeqFileApi } from './seq-file.js';
 
+/** poll(2) of a file that has no ->poll: POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM. */
+const DEFAULT_POLLMASK = 0x145;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IALLUGO = 0o7777;
@@ -186,6 +188,18 @@ export function registerProcfsApi(k: Kernel): void {
         const write = member(pde, file, layout.write);
         if (!write) throw new KernelError(EIO);
         return file.write(pos, data, write);
+      },
+      // proc_reg_unlocked_ioctl and proc_reg_poll: ENOTTY and DEFAULT_POLLMASK without a handler.
+      ioctl(cmd, _arg, input, outSize) {
+        live();
+        member(pde, file, layout.ioctl);
+        return file.ioctl(cmd, input, outSize);
+      },
+      poll() {
+        if (rec.closed || pde.entry.removed) return DEFAULT_POLLMASK;
+        member(pde, file, layout.poll);
+        const mask = file.poll();
+        return mask < 0 ? DEFAULT_POLLMASK : mask;
       },
       release: () => close(pde, rec),
       nonseekable: !lseek,

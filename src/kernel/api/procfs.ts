@@ -307,7 +307,8 @@ export function registerProcfsApi(k: Kernel): void {
     }),
   );
   const mkdir = (c: TrapContext, name: bigint, modeIn: number, parent: bigint, data: bigint) => {
-    const mode = (modeIn & S_IALLUGO) || S_IRUGO | S_IXUGO;
+    // _proc_mkdir: only a mode of exactly 0 becomes 0555.
+    const mode = modeIn === 0 ? S_IRUGO | S_IXUGO : modeIn & S_IALLUGO;
     return create(c, name, parent, (n) => kdir(n, mode), (p) => (p.data = data));
   };
   f('proc_mkdir', (c) => mkdir(c, c.arg(0), 0, c.arg(1), 0n));

@@ -21,6 +21,7 @@ import type { TrapContext } from '../../cpu/types.js';
 import { EFAULT, ENOMEM } from '../errno.js';
 import { formatKernel } from '../format.js';
 import { hexDumpToBuffer } from '../hexdump.js';
+import { stringEscapeMem } from '../string-escape.js';
 import type { Kernel } from '../kernel.js';
 import { SoftLockup } from '../oops.js';
 import { formatHooks, vaListArgs, variadicArgs } from './format-hooks.js';
@@ -540,6 +541,21 @@ export function registerSeqFileApi(k: Kernel): SeqFileApi {
       } else setOverflow(s);
       putc(s, 0x0a);
     }
+  });
+
+  // seq_escape_mem (seq_escape and seq_escape_str are inline around it): the escaped text if it
+  // fits in what is left of the buffer, else overflow (seq_get_buf / seq_commit).
+  fn('seq_escape_mem', (c) => {
+    const s = c.arg(0);
+    const len = Number(BigInt.asUintN(64, c.arg(2)) > 0x7fffffffn ? 0x7fffffffn : c.arg(2));
+    const esc = c.arg(4);
+    const out = stringEscapeMem(len ? m.readBytes(c.arg(1), len) : new Uint8Array(0), Number(c.arg(3) & 0xffffffffn), esc ? m.readCString(esc, 1 << 16) : null);
+    const count = num(s, F.count);
+    const room = count < num(s, F.size) ? num(s, F.size) - count : 0;
+    if (out.length < room) {
+      if (out.length) m.writeBytes(get(s, F.buf) + BigInt(count), Uint8Array.from(out));
+      set(s, F.count, count + out.length);
+    } else setOverflow(s);
   });
 
   // list_head iteration helpers (next at offset 0 of struct list_head).

@@ -24,6 +24,8 @@ import { kernelWarn } from '../kernel-warn.js';
 import type { Module } from '../module.js';
 import type { TrapContext } from '../../cpu/types.js';
 import { registerSeqFileApi, type SeqFileApi } from './seq-file.js';
+import { OopsError } from './sched.js';
+import { HungTask } from '../oops.js';
 
 /** poll(2) of a file that has no ->poll: POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM. */
 const DEFAULT_POLLMASK = 0x145;
@@ -66,6 +68,11 @@ interface Pde {
   show: bigint;
   openers: Set<Opened>;
   owner: Module | undefined;
+  /**
+   * Callers that entered the module's handlers and never came back (an oops killed them): the
+   * kernel's in_use count they took is never dropped, so removing the entry waits forever.
+   */
+  stuck: number;
 }
 
 export function registerProcfsApi(k: Kernel): void {
@@ -85,6 +92,7 @@ export function registerProcfsApi(k: Kernel): void {
     show: 0n,
     openers: new Set(),
     owner: undefined,
+    stuck: 0,
   };
   const byAddr = new Map<bigint, Pde>();
   const byEntry = new Map<KEntry, Pde>([[k.files.proc, root]]);
@@ -144,6 +152,16 @@ export function registerProcfsApi(k: Kernel): void {
     release: k.exports.addressOf('proc_seq_release'),
   });
 
+  /** A call between use_pde and unuse_pde: an oops inside leaves the entry in use for good. */
+  const inUse = <T>(pde: Pde, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof OopsError) pde.stuck++;
+      throw e;
+    }
+  };
+
   /** The open(2) of a /proc file: proc_reg_open, then reads and writes through proc_reg_*. */
   const openFile = (pde: Pde, flags: number, opener: Opener): KOpenFile => {
     if (pde.entry.removed) throw new KernelError(ENOENT);
@@ -159,10 +177,13 @@ export function registerProcfsApi(k: Kernel): void {
     byInode.set(file.inode, pde);
     let lseek: bigint;
     try {
-      member(pde, file, layout.release);
-      lseek = member(pde, file, layout.llseek);
-      if (!lseek) m.writeU32(file.file + BigInt(facts['file.f_mode']), m.readU32(file.file + BigInt(facts['file.f_mode'])) & ~facts.FMODE_LSEEK);
-      file.open();
+      lseek = inUse(pde, () => {
+        member(pde, file, layout.release);
+        const fn = member(pde, file, layout.llseek);
+        if (!fn) m.writeU32(file.file + BigInt(facts['file.f_mode']), m.readU32(file.file + BigInt(facts['file.f_mode'])) & ~facts.FMODE_LSEEK);
+        file.open();
+        return fn;
+      });
     } catch (e) {
       byInode.delete(file.inode);
       file.abandon();
@@ -175,31 +196,39 @@ export function registerProcfsApi(k: Kernel): void {
     return {
       read(pos, len) {
         live();
-        // An entry with ->proc_read_iter reads through it alone (proc_iter_file_ops).
-        const iter = member(pde, file, layout.readIter);
-        if (iter === seq.seqReadIter) return file.read(pos, len, seq.seqRead);
-        if (iter) throw new KernelError(EINVAL);
-        const read = member(pde, file, layout.read);
-        if (!read) throw new KernelError(EIO);
-        return file.read(pos, len, read);
+        return inUse(pde, () => {
+          // An entry with ->proc_read_iter reads through it alone (proc_iter_file_ops).
+          const iter = member(pde, file, layout.readIter);
+          if (iter === seq.seqReadIter) return file.read(pos, len, seq.seqRead);
+          if (iter) throw new KernelError(EINVAL);
+          const read = member(pde, file, layout.read);
+          if (!read) throw new KernelError(EIO);
+          return file.read(pos, len, read);
+        });
       },
       write(pos, data) {
         live();
-        const write = member(pde, file, layout.write);
-        if (!write) throw new KernelError(EIO);
-        return file.write(pos, data, write);
+        return inUse(pde, () => {
+          const write = member(pde, file, layout.write);
+          if (!write) throw new KernelError(EIO);
+          return file.write(pos, data, write);
+        });
       },
       // proc_reg_unlocked_ioctl and proc_reg_poll: ENOTTY and DEFAULT_POLLMASK without a handler.
       ioctl(cmd, _arg, input, outSize) {
         live();
-        member(pde, file, layout.ioctl);
-        return file.ioctl(cmd, input, outSize);
+        return inUse(pde, () => {
+          member(pde, file, layout.ioctl);
+          return file.ioctl(cmd, input, outSize);
+        });
       },
       poll() {
         if (rec.closed || pde.entry.removed) return DEFAULT_POLLMASK;
-        member(pde, file, layout.poll);
-        const mask = file.poll();
-        return mask < 0 ? DEFAULT_POLLMASK : mask;
+        return inUse(pde, () => {
+          member(pde, file, layout.poll);
+          const mask = file.poll();
+          return mask < 0 ? DEFAULT_POLLMASK : mask;
+        });
       },
       release: () => close(pde, rec),
       nonseekable: !lseek,
@@ -267,7 +296,7 @@ export function registerProcfsApi(k: Kernel): void {
     }
     const addr = k.kmalloc(PDE_SIZE);
     if (!addr) return 0n;
-    const pde: Pde = { addr, name, entry, parent: dir, procOps: 0n, data: 0n, seqOps: 0n, stateSize: 0, show: 0n, openers: new Set(), owner: entry.owner };
+    const pde: Pde = { addr, name, entry, parent: dir, procOps: 0n, data: 0n, seqOps: 0n, stateSize: 0, show: 0n, openers: new Set(), owner: entry.owner, stuck: 0 };
     fill(pde);
     if (entry.kind === 'file') entry.ops = { open: (flags, opener) => openFile(pde, flags, opener) };
     byAddr.set(addr, pde);
@@ -333,11 +362,23 @@ export function registerProcfsApi(k: Kernel): void {
   });
   f('proc_get_parent_data', (c) => pdeOfInode(c.arg(0)).parent?.data ?? 0n);
 
-  /** Out of the tree, then every descriptor's ->proc_release (proc_entry_rundown), then freed. */
-  const erase = (pde: Pde) => {
+  /**
+   * Out of the tree, then every descriptor's ->proc_release (proc_entry_rundown), then freed.
+   * The rundown first waits for the callers inside the module's handlers; one an oops killed
+   * never leaves, so the removal (and the rmmod that asked for it) sleeps forever: modfs reports
+   * the hung task at once and ends the call, as it does for a lock that is never released.
+   */
+  const erase = (c: TrapContext, pde: Pde) => {
     pde.entry.remove();
     const gone = [...pde.entry.postorder()].map((e) => byEntry.get(e)).filter((p): p is Pde => !!p);
     for (const p of gone) {
+      if (p.stuck) {
+        const caller = k.symbolize(c.returnAddress) ?? `0x${c.returnAddress.toString(16)}`;
+        throw new HungTask(
+          `proc_entry_rundown of /proc/${p.entry.path()} waits for ${p.stuck} caller(s) an oops killed inside its handlers`,
+          ['wait_for_completion', 'proc_entry_rundown', 'remove_proc_subtree', caller],
+        );
+      }
       for (const rec of [...p.openers]) {
         try {
           close(p, rec);
@@ -371,17 +412,17 @@ export function registerProcfsApi(k: Kernel): void {
     if (!first.done) {
       kernelWarn(k, NONEMPTY_SITE, `remove_proc_entry: removing non-empty directory '${r.dir.name}/${r.name}', leaking at least '${first.value}'`, c.returnAddress);
     }
-    erase(r.pde);
+    erase(c, r.pde);
   });
   f('remove_proc_subtree', (c) => {
     const r = find(c.arg(0), c.arg(1));
     if (!r?.pde) return -ENOENT;
-    erase(r.pde);
+    erase(c, r.pde);
     return 0;
   });
   f('proc_remove', (c) => {
     const pde = byAddr.get(c.arg(0));
-    if (pde) erase(pde);
+    if (pde) erase(c, pde);
   });
   // A module that forgot its entries leaves them in place: no moduleFreeHooks entry, nothing
   // printed; their proc_ops now point into freed memory (see member()).

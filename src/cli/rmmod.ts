@@ -54,6 +54,9 @@ function rmmod(argv: Args): number {
       client.unload(name, argv.f === true);
     } catch (err) {
       if (!(err instanceof ErrnoError)) throw err;
+      // EOWNERDEAD: exit oopsed (or slept forever) and the kernel's rmmod task is gone with it; die
+      // the same way, as insmod does for init (the report is in the log).
+      if (err.errno === 130) process.kill(process.pid, 'SIGKILL');
       const text = strerror(err.errno);
       // kmod 30 as Debian builds it also logs libkmod's own error line first.
       kmodError('rmmod', `../libkmod/libkmod-module.c:856 kmod_module_remove_module() could not remove '${name}': ${text}`);

@@ -167,7 +167,12 @@ export class KernelFile {
   read(pos: number, len: number, fn = this.op(this.init.layout.read)): Uint8Array {
     if (!fn) throw new KernelError(EINVAL);
     const ppos = this.setPos(pos);
-    const { result, bytes } = this.k.user.with(len, undefined, (ubuf) => this.call(fn, [this.file, ubuf, BigInt(len), ppos]));
+    const { result, bytes } = this.k.user.with(
+      len,
+      undefined,
+      (ubuf) => this.call(fn, [this.file, ubuf, BigInt(len), ppos]),
+      (res) => Number(BigInt.asIntN(64, res) > BigInt(len) ? BigInt(len) : BigInt.asIntN(64, res)),
+    );
     const r = BigInt.asIntN(64, result);
     if (r < 0n) throw new KernelError(Number(-r));
     return bytes.subarray(0, Math.min(Number(r), len));
@@ -177,7 +182,7 @@ export class KernelFile {
   write(pos: number, data: Uint8Array, fn = this.op(this.init.layout.write)): number {
     if (!fn) throw new KernelError(EINVAL);
     const ppos = this.setPos(pos);
-    const { result } = this.k.user.with(data.length, data, (ubuf) => this.call(fn, [this.file, ubuf, BigInt(data.length), ppos]));
+    const { result } = this.k.user.with(data.length, data, (ubuf) => this.call(fn, [this.file, ubuf, BigInt(data.length), ppos]), () => 0);
     const r = BigInt.asIntN(64, result);
     if (r < 0n) throw new KernelError(Number(-r));
     return Number(r);
@@ -217,6 +222,11 @@ export class KernelFile {
     } finally {
       this.free();
     }
+  }
+
+  /** Free the objects without calling ->release: an open that never completed (it oopsed). */
+  abandon(): void {
+    if (!this.released) this.free();
   }
 
   private free(): void {

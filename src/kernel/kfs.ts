@@ -49,6 +49,8 @@ export class KEntry {
   owner: Module | undefined;
   /** Set once removed: descriptors still open fail with ENODEV or EIO, as the area decides. */
   removed = false;
+  /** Root opens it whatever its mode (procfs, debugfs, device nodes); kernfs files refuse. */
+  rootOverride = false;
   /** What an area keeps with the entry (the proc_dir_entry's address, the kobject, ...). */
   data: unknown;
   private readonly listeners = new Set<() => void>();

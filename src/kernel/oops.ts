@@ -13,6 +13,7 @@ import type { Task } from './api/sched.js';
 import type { Kernel } from './kernel.js';
 import { dumpStackUname, enabled } from './identity/identity.js';
 import { hashPointer } from './ptr-hash.js';
+import { MODULES_END, MODULES_VADDR } from '../mm/layout.js';
 import { globalTaintString, moduleTaintLetters, TAINT } from './taint.js';
 
 /** A kernel panic raised from TypeScript (stack protector, panic()); `lead`: the caller's frames. */
@@ -80,7 +81,8 @@ export function modulesLinkedIn(k: Kernel): string {
     return t || st ? `${m.name}(${t}${st})` : m.name;
   });
   const last = k.lastUnloaded ? ` [last unloaded: ${k.lastUnloaded}]` : '';
-  return `Modules linked in: ${mods.join(' ')}${last}`;
+  // print_modules: each module and the last unloaded one are appended as " NAME".
+  return `Modules linked in:${mods.map((m) => ` ${m}`).join('')}${last}`;
 }
 
 /** show_opcodes: 42 bytes before rip, <the byte at rip>, 21 after; all or nothing. */
@@ -200,7 +202,11 @@ export function reportFault(k: Kernel, e: unknown, who: Who): void {
       else emit(1, `BUG: unable to handle page fault for address: ${hex16(addr)}`);
       emit(1, `#PF: supervisor ${e.detail.fetch ? 'instruction fetch' : e.detail.write ? 'write access' : 'read access'} in kernel mode`);
       emit(1, `#PF: error_code(0x${code.toString(16).padStart(4, '0')}) - not-present page`);
-      emit(6, 'PGD 0 P4D 0 ');
+      // dump_pagetable: a kernel address in the module area has its upper page-table levels (the
+      // walk stops at the missing PTE); anything else stops at the empty PGD. The physical
+      // addresses shown are modfs's own stand-ins (there is no physical memory behind them).
+      if (addr >= MODULES_VADDR && addr < MODULES_END) emit(6, 'PGD 2c0e067 P4D 2c0e067 PUD 2c10067 PMD 3a41067 PTE 0');
+      else emit(6, 'PGD 0 P4D 0 ');
       head = `Oops: ${code.toString(16).padStart(4, '0')}`;
     }
   } else if (e.kind === 'ud2' || e.kind === 'invalid-opcode') {

@@ -29,18 +29,24 @@ export class UserMemory {
    * write's data, an ioctl's input); returns f's result and the buffer's bytes afterwards.
    * Calls do not nest: a file operation runs to completion before the next request.
    */
-  with<T>(len: number, init: Uint8Array | undefined, f: (uaddr: bigint) => T): { result: T; bytes: Uint8Array } {
+  with<T>(len: number, init: Uint8Array | undefined, f: (uaddr: bigint) => T, back?: (result: T) => number): { result: T; bytes: Uint8Array } {
     if (this.busy) throw new Error('user window in use');
     const need = Math.ceil(Math.max(len, 1) / PAGE) * PAGE;
     if (need > this.mapped) {
       this.mem.map(USER_WINDOW_BASE + BigInt(this.mapped), need - this.mapped);
       this.mapped = need;
     }
+    // Bytes a handler leaves unwritten but counts in its result reach the caller: they must be
+    // the caller's own (modfs cannot see them; a fresh buffer holds zeros), never what an
+    // earlier call of another process left in the window.
     if (init?.length) this.mem.writeBytes(USER_WINDOW_BASE, init);
+    if (len > (init?.length ?? 0)) this.mem.fill(USER_WINDOW_BASE + BigInt(init?.length ?? 0), 0, len - (init?.length ?? 0));
     this.busy = true;
     try {
       const result = f(USER_WINDOW_BASE);
-      return { result, bytes: len ? this.mem.readBytes(USER_WINDOW_BASE, len).slice() : new Uint8Array(0) };
+      // `back`: how many of the bytes the caller needs (a read's result), to copy no more.
+      const n = back ? Math.max(0, Math.min(len, back(result))) : len;
+      return { result, bytes: n ? this.mem.readBytes(USER_WINDOW_BASE, n) : new Uint8Array(0) };
     } finally {
       this.busy = false;
     }

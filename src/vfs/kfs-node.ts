@@ -73,6 +73,7 @@ export function kfsNode(e: KEntry, extra?: () => Array<[string, VNode]>): VNode 
       kind: 'file',
       mode: e.mode,
       size: () => e.size,
+      rootOverride: e.rootOverride,
       open(flags, caller) {
         if (e.removed || !e.ops) throw new FsError(2);
         return handleOf(fileCall(caller, () => e.ops!.open(flags, caller)), caller);

@@ -78,6 +78,11 @@ export interface FileNode extends NodeBase {
   /** O_ACCMODE and other flags as passed to open(2). Throws FsError to refuse. */
   open(flags: number, caller: Caller): Handle;
   /**
+   * Root passes the mode checks at open (generic_permission's CAP_DAC_OVERRIDE), as on procfs;
+   * without it the kernfs rule applies (EACCES even to root).
+   */
+  rootOverride?: boolean;
+  /**
    * False once the object behind the file is gone (its module unloaded): reads and writes on a
    * descriptor opened before then fail with ENODEV, as kernfs_get_active makes them do.
    */

@@ -20,7 +20,10 @@ const experiments = readdirSync(join(ROOT, 'transcripts'))
     // stand for; test/shell/ replays them inside `modfs shell`.
     const needsShell = /^# needs: modfs shell/m.test(readFileSync(join(ROOT, 'experiments', `${n}.sh`), 'utf8'));
     if (needsShell) process.stdout.write(`replay: ${n} skipped here: it needs modfs shell (test/shell/replay.test.ts)\n`);
-    return !needsShell;
+    // Benchmarks print timings, not a transcript (bench/*.mjs run them).
+    const bench = /^# bench:/m.test(readFileSync(join(ROOT, 'experiments', `${n}.sh`), 'utf8'));
+    if (bench) process.stdout.write(`replay: ${n} skipped here: it is a benchmark\n`);
+    return !needsShell && !bench;
   });
 
 

@@ -46,6 +46,8 @@ export function mask(text: string): string {
   return text
     .replace(/\[\s*\d+\.\d{6}\]/g, '[TIME]')
     .replace(/0xffffffffc[0-9a-f]{7}/g, '0xADDR')
+    // the same module addresses (KASLR) as a page fault's address and CR2 print them, without 0x
+    .replace(/\bffffffffc[0-9a-f]{7}\b/g, 'ADDR')
     .replace(/\bPID: \d+/g, 'PID: N');
 }
 
@@ -63,6 +65,11 @@ export const EXPLAINED: Record<string, Array<{ pattern: RegExp; replace: string;
       pattern: /^kmsg: ---\[ end trace [0-9a-f]+ \]---\n(?:kmsg: (?:RIP|Code|RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2): ?.*\n)*(?:kmsg: note: \S+ exited with irqs disabled\n)?/gm,
       replace: 'kmsg: ---[ end trace ]---\n',
       why: "after an oops the kernel repeats the registers of the dying task, which are another boot's values",
+    },
+    {
+      pattern: /^kmsg: PGD [0-9a-f]+ P4D [0-9a-f]+ PUD [0-9a-f]+ PMD [0-9a-f]+ PTE 0$/gm,
+      replace: 'kmsg: PGD <page-table walk> PTE 0',
+      why: 'a page fault in the module area prints the physical addresses of the page tables walked, which differ between boots (modfs prints stand-ins)',
     },
   ],
 };

@@ -19,6 +19,7 @@ import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
 import { registerUuidApi } from './uuid.js';
 import { registerUaccessApi } from './uaccess.js';
+import { registerProcfsApi } from './procfs.js';
 
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
@@ -28,6 +29,7 @@ export function registerAllApis(k: Kernel): void {
   registerSlabApi(k);
   registerStringApi(k);
   registerUaccessApi(k);
+  registerProcfsApi(k);
   registerLibApi(k);
   registerBitmapApi(k);
   registerFindBitApi(k);

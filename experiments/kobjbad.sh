@@ -1,0 +1,44 @@
+#!/bin/sh
+# kobjbad: kobj_attribute callbacks that misbehave.  We are root.
+. "${0%/*}/lib.sh"
+K=$SYS/sys/kernel/kobjbad
+note "K=\$SYS/sys/kernel/kobjbad"
+
+note 'a mode set at run time: sysfs_create_file takes it, a group WARNs'
+run 'insmod kobjbad.ko'
+log
+run 'cd $K && ls . grp'
+run 'cd $K && stat -c "%n %a" open grp/x spin ok'
+
+note 'show returns more than PAGE_SIZE, or exactly PAGE_SIZE'
+run 'head -c 12 $K/long'
+run 'wc -c < $K/long'
+log
+run 'wc -c < $K/full'
+run 'head -c 10 $K/full'
+log
+
+note 'show and store return an errno'
+run 'cat $K/errno'
+run 'echo 1 > $K/errno'
+log
+
+note 'store returns 0: the writer is told nothing was written'
+run 'echo 1 > $K/zero'
+run 'cat $K/zero'
+
+note 'what a store receives: at most PAGE_SIZE bytes, NUL-terminated'
+run 'echo hi > $K/ok'
+run 'dd if=/dev/zero of=$K/ok bs=5000 count=1 2>/dev/null'
+run 'dd if=/dev/zero of=$K/ok bs=4096 count=1 2>/dev/null'
+log
+
+note 'show dereferences NULL: an oops kills the reader'
+run 'cat $K/fault'
+log
+note 'the other files still answer'
+run 'cat $K/ok'
+run 'head -c 3 $K/long'
+log
+note 'rmmod would now wait for ever: the dead reader still holds the file active'
+run 'grep kobjbad $SYS/proc/modules'

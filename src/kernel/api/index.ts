@@ -17,6 +17,7 @@ import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
 import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
+import { registerSysfsApi } from './sysfs.js';
 import { registerUuidApi } from './uuid.js';
 import { registerUaccessApi } from './uaccess.js';
 
@@ -40,4 +41,5 @@ export function registerAllApis(k: Kernel): void {
   registerSoftwareNodeApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
+  registerSysfsApi(k);
 }

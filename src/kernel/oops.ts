@@ -80,7 +80,8 @@ export function modulesLinkedIn(k: Kernel): string {
     return t || st ? `${m.name}(${t}${st})` : m.name;
   });
   const last = k.lastUnloaded ? ` [last unloaded: ${k.lastUnloaded}]` : '';
-  return `Modules linked in: ${mods.join(' ')}${last}`;
+  // print_modules: each name after its own space, so an empty list is just the colon.
+  return `Modules linked in:${mods.map((n) => ` ${n}`).join('')}${last}`;
 }
 
 /** show_opcodes: 42 bytes before rip, <the byte at rip>, 21 after; all or nothing. */

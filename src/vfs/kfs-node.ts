@@ -72,6 +72,7 @@ export function kfsNode(e: KEntry, extra?: () => Array<[string, VNode]>): VNode 
     const f: FileNode = {
       kind: 'file',
       mode: e.mode,
+      dac: e.dac,
       size: () => e.size,
       open(flags, caller) {
         if (e.removed || !e.ops) throw new FsError(2);

@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
 import { registerBitmapApi } from './bitmap.js';
+import { registerDebugfsApi } from './debugfs.js';
 import { registerDynamicDebugApi } from './dynamic-debug.js';
 import { registerFindBitApi } from './find-bit.js';
 import { registerHexdumpApi } from './hexdump.js';
@@ -42,4 +43,5 @@ export function registerAllApis(k: Kernel): void {
   registerLockingApi(k);
   registerSchedApi(k);
   registerSysfsApi(k);
+  registerDebugfsApi(k);
 }

@@ -66,5 +66,6 @@ note 'dup=1: init creates value a second time'
 run 'insmod kobjattr.ko dup=1'
 log
 run 'ls $K'
-run 'rmmod kobjattr'
+note 'an open attribute does not pin the module; once it is gone the descriptor reads ENODEV'
+run '{ grep "^kobjattr " $SYS/proc/modules | cut -d" " -f1-3; rmmod kobjattr; cat; } < $K/value'
 log

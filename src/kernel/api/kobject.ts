@@ -139,7 +139,7 @@ export function registerKobjectApi(k: Kernel, s: Sysfs): void {
     const r = rec(kobj);
     const ktype = m.readU64(at(kobj, 'kobject.ktype'));
     if (ktype) removeGroups(s, kobj, m.readU64(at(ktype, 'kobj_type.default_groups')), c);
-    s.removeDir(r);
+    s.removeDir(r, c);
     r.inSysfs = false;
     m.writeU64(at(kobj, 'kobject.parent'), 0n);
   }

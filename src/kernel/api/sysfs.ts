@@ -16,7 +16,8 @@ import { commOf } from '../file.js';
 import type { Kernel } from '../kernel.js';
 import { kdir, kfile, type KEntry, type KOpenFile, type Opener } from '../kfs.js';
 import type { Module } from '../module.js';
-import { dumpStack } from '../oops.js';
+import { dumpStack, HungTask } from '../oops.js';
+import { OopsError } from './sched.js';
 import { hashPointer } from '../ptr-hash.js';
 import { PAGE_SIZE, showPage, storeBuffer } from '../sysfs-buffers.js';
 import { formatKernel, snprintfResult } from '../format.js';
@@ -44,6 +45,13 @@ interface AttrData {
   /** Notifications (sysfs_notify) so far, and the pollers waiting for the next one. */
   events: number;
   pollers: Set<() => void>;
+  /**
+   * A show or store was killed by an oops: the task never dropped its active reference, so
+   * kernfs can never drain the file (removing it waits for ever) and, once removal has begun
+   * (deactivated), opening, reading and writing it fail with ENODEV.
+   */
+  activeLeaked: boolean;
+  deactivated: boolean;
 }
 
 const O_ACCMODE = 3;
@@ -117,8 +125,8 @@ export class Sysfs {
     return 0;
   }
 
-  removeDir(rec: Kobj): void {
-    rec.dir?.remove();
+  removeDir(rec: Kobj, c?: TrapContext): void {
+    this.kill(rec.dir, c);
     rec.dir = undefined;
   }
 
@@ -135,7 +143,7 @@ export class Sysfs {
     const hasShow = this.u64(ops, f['sysfs_ops.show']) !== 0n;
     const hasStore = this.u64(ops, f['sysfs_ops.store']) !== 0n;
     const name = this.cstr(this.u64(attr, f['attribute.name']));
-    const data: AttrData = { kobj, attr, events: 0, pollers: new Set() };
+    const data: AttrData = { kobj, attr, events: 0, pollers: new Set(), activeLeaked: false, deactivated: false };
     const e = kfile(name, mode & 0o777, { open: (flags, opener) => this.open(e, data, hasShow, hasStore, flags, opener) }, PAGE_SIZE);
     e.owner = this.caller(c);
     e.data = data;
@@ -148,6 +156,7 @@ export class Sysfs {
 
   /** kernfs_fop_open of an attribute: the kernfs_ops chosen at creation decide what may open it. */
   private open(e: KEntry, d: AttrData, hasShow: boolean, hasStore: boolean, flags: number, opener: Opener): KOpenFile {
+    if (d.deactivated) throw new KernelError(ENODEV);
     const acc = flags & O_ACCMODE;
     if (acc !== 1 && !hasShow) throw new KernelError(EACCES);
     if (acc !== 0 && !hasStore) throw new KernelError(EACCES);
@@ -158,22 +167,22 @@ export class Sysfs {
     let seen = d.events;
     return {
       read: (pos, len) => {
-        if (e.removed) throw new KernelError(ENODEV);
+        if (e.removed || d.deactivated) throw new KernelError(ENODEV);
         // seq_read_iter: a read where the last one ended continues from the buffer; any other
         // offset runs the show again (traverse from the start).
         if (!snapshot || pos === 0 || pos !== next) {
           seen = d.events;
           snapshot = undefined;
-          snapshot = this.show(task, d);
+          snapshot = this.active(d, () => this.show(task, d));
         }
         const out = snapshot.subarray(Math.min(pos, snapshot.length), Math.min(pos + len, snapshot.length));
         next = pos + out.length;
         return out;
       },
       write: (_pos, data) => {
-        if (e.removed) throw new KernelError(ENODEV);
+        if (e.removed || d.deactivated) throw new KernelError(ENODEV);
         if (data.length === 0) return 0;
-        return this.store(task, d, data);
+        return this.active(d, () => this.store(task, d, data));
       },
       poll: (_events, wake) => {
         // kernfs_generic_poll: POLLERR|POLLPRI once notified since this descriptor last read.
@@ -183,6 +192,37 @@ export class Sysfs {
       },
       release: () => k.sched.exitTask(task),
     };
+  }
+
+  /** A callback under the file's active reference; an oops in it leaves the reference held. */
+  private active<T>(d: AttrData, f: () => T): T {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof OopsError) d.activeLeaked = true;
+      throw err;
+    }
+  }
+
+  /**
+   * kernfs_remove: deactivate the subtree, wait for its active references to drain, unlink it.
+   * A reference left by a killed callback never drains: the remover hangs (the hung-task report,
+   * as the kernel's watchdog gives it after 120 s) with the nodes deactivated but still listed.
+   */
+  kill(e: KEntry | undefined, c?: TrapContext): void {
+    if (!e) return;
+    let stuck: KEntry | undefined;
+    for (const x of e.postorder()) {
+      const d = x.data as AttrData | undefined;
+      if (x.kind !== 'file' || !d || typeof d !== 'object') continue;
+      d.deactivated = true;
+      if (d.activeLeaked) stuck ??= x;
+    }
+    if (stuck) {
+      const where = c ? (this.k.symbolize(c.returnAddress) ?? '') : '';
+      throw new HungTask(`kernfs_drain: ${this.path(stuck)} is still active (its show or store was killed by an oops)`, ['kernfs_drain', '__kernfs_remove', where]);
+    }
+    e.remove();
   }
 
   /** sysfs_kf_seq_show: the show callback's output, cut to PAGE_SIZE - 1. */
@@ -287,22 +327,22 @@ export class Sysfs {
       }
       parent = d;
     }
-    this.removeFiles(parent, this.u64(grp, f['attribute_group.attrs']));
-    if (gname) parent.remove();
+    this.removeFiles(parent, this.u64(grp, f['attribute_group.attrs']), c);
+    if (gname) this.kill(parent, c);
   }
 
-  private removeFiles(parent: KEntry, attrs: bigint): void {
+  private removeFiles(parent: KEntry, attrs: bigint, c?: TrapContext): void {
     for (let i = 0; attrs; i++) {
       const attr = this.u64(attrs, i * 8);
       if (!attr) break;
-      this.removeByName(parent, this.cstr(this.u64(attr, this.f['attribute.name'])));
+      this.removeByName(parent, this.cstr(this.u64(attr, this.f['attribute.name'])), c);
     }
   }
 
-  removeByName(parent: KEntry | undefined, name: string): number {
+  removeByName(parent: KEntry | undefined, name: string, c?: TrapContext): number {
     const e = parent?.children.get(name);
     if (!e) return -ENOENT;
-    e.remove();
+    this.kill(e, c);
     return 0;
   }
 
@@ -335,7 +375,7 @@ export function registerSysfsApi(k: Kernel): Sysfs {
     return s.addFile(dir, kobj, attr, m.readU16(attr + BigInt(f['attribute.mode'])), c);
   });
   k.exports.func('sysfs_remove_file_ns', (c) => {
-    s.removeByName(s.kobjs.get(c.arg(0))?.dir, name(c.arg(1)));
+    s.removeByName(s.kobjs.get(c.arg(0))?.dir, name(c.arg(1)), c);
   });
   k.exports.func('sysfs_create_files', (c) => {
     const [kobj, list] = [c.arg(0), c.arg(1)];
@@ -355,7 +395,7 @@ export function registerSysfsApi(k: Kernel): Sysfs {
     for (let i = 0; ; i++) {
       const attr = m.readU64(c.arg(1) + BigInt(i * 8));
       if (!attr) break;
-      s.removeByName(dir, name(attr));
+      s.removeByName(dir, name(attr), c);
     }
   });
   k.exports.func('sysfs_create_group', (c) => s.createGroup(c.arg(0), c.arg(1), c));

@@ -16,6 +16,8 @@
  *	blob	0444 blob	the bytes of a buffer
  *	reads	0644 own fops	each read from offset 0 counts; a write sets
  *				the count (kstrtouint_from_user)
+ *
+ * leak=1: exit without debugfs_remove, so the files outlive the module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -44,6 +46,8 @@ static struct debugfs_blob_wrapper blob = {
 	.size = sizeof(blob_text) - 1,
 };
 static unsigned int reads;
+static bool leak;
+module_param(leak, bool, 0444);
 
 static ssize_t reads_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
 {
@@ -113,6 +117,10 @@ static int __init dbgcount_init(void)
 
 static void __exit dbgcount_exit(void)
 {
+	if (leak) {
+		pr_info("leaving the files behind\n");
+		return;
+	}
 	debugfs_remove(dir);
 	pr_info("removed; counter %u reads %u\n", counter, reads);
 }

@@ -43,7 +43,7 @@ log
 note 'the dead reader still holds the file active: removing the kobject waits for ever'
 run 'grep "^kobjbad " $SYS/proc/modules | cut -d" " -f1,3,5'
 run 'rmmod kobjbad >/dev/null 2>&1 & sleep 5; grep "^kobjbad " $SYS/proc/modules | cut -d" " -f1,3,5,7'
-note 'its files are deactivated but still listed; the rest of sysfs answers'
+note 'its files are deactivated, which lookups take for gone; the rest of sysfs answers'
 run 'ls $K'
 run 'cat $K/ok'
 run 'cat $SYS/sys/module/kobjbad/initstate'

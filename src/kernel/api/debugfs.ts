@@ -61,6 +61,7 @@ export function registerDebugfsApi(k: Kernel): void {
   const boolRead = kernelFunction(k, 'debugfs_read_file_bool');
   const boolWrite = kernelFunction(k, 'debugfs_write_file_bool');
   const blobRead = kernelFunction(k, 'read_file_blob');
+  const proxyOpen = kernelFunction(k, 'full_proxy_open');
 
   /** A dentry (name, parent, inode) and its inode, for module code to read. */
   const makeNode = (entry: KEntry, parent: bigint, mode: number, priv: bigint): Node => {
@@ -125,7 +126,15 @@ export function registerDebugfsApi(k: Kernel): void {
   /** full_proxy_open: pin the fops' owner, then the module's ->open; removal makes calls EIO. */
   function openFops(e: KEntry, n: Node, fops: bigint, flags: number, opener: Opener): KOpenFile {
     if (!fops) return { read: () => new Uint8Array(0), write: (_p, d) => d.length };
-    const ownerStruct = m.readU64(fops + BigInt(f['file_operations.owner']));
+    // fops_get reads fops->owner: in the memory of a module that unloaded without removing its
+    // files, that is a page fault here, an oops that kills the opener.
+    let ownerStruct = 0n;
+    const t = taskFor(opener);
+    try {
+      proxyOpen(t, () => void (ownerStruct = m.readU64(fops + BigInt(f['file_operations.owner']))));
+    } finally {
+      k.sched.exitTask(t);
+    }
     const owner = ownerStruct ? k.modules.find((mod) => mod.thisModule === ownerStruct) : undefined;
     if (owner) {
       if (owner.state === ModuleState.GOING) throw new KernelError(ENXIO);

@@ -47,8 +47,8 @@ interface AttrData {
   pollers: Set<() => void>;
   /**
    * A show or store was killed by an oops: the task never dropped its active reference, so
-   * kernfs can never drain the file (removing it waits for ever) and, once removal has begun
-   * (deactivated), opening, reading and writing it fail with ENODEV.
+   * kernfs can never drain the file (removing it waits for ever). Once removal has begun
+   * (deactivated), descriptors still open read and write ENODEV.
    */
   activeLeaked: boolean;
   deactivated: boolean;
@@ -207,7 +207,8 @@ export class Sysfs {
   /**
    * kernfs_remove: deactivate the subtree, wait for its active references to drain, unlink it.
    * A reference left by a killed callback never drains: the remover hangs (the hung-task report,
-   * as the kernel's watchdog gives it after 120 s) with the nodes deactivated but still listed.
+   * as the kernel's watchdog gives it after 120 s). The nodes are deactivated by then, which
+   * lookups treat as gone (transcripts/kobjbad.txt), so they are unlinked all the same.
    */
   kill(e: KEntry | undefined, c?: TrapContext): void {
     if (!e) return;
@@ -218,11 +219,12 @@ export class Sysfs {
       d.deactivated = true;
       if (d.activeLeaked) stuck ??= x;
     }
+    const path = stuck && this.path(stuck);
+    e.remove();
     if (stuck) {
       const where = c ? (this.k.symbolize(c.returnAddress) ?? '') : '';
-      throw new HungTask(`kernfs_drain: ${this.path(stuck)} is still active (its show or store was killed by an oops)`, ['kernfs_drain', '__kernfs_remove', where]);
+      throw new HungTask(`kernfs_drain: ${path} is still active (its show or store was killed by an oops)`, ['kernfs_drain', '__kernfs_remove', where]);
     }
-    e.remove();
   }
 
   /** sysfs_kf_seq_show: the show callback's output, cut to PAGE_SIZE - 1. */

@@ -8,9 +8,11 @@ note "K=\$SYS/sys/kernel/kobjattr"
 
 run 'insmod kobjattr.ko'
 log
-run 'cd $K && ls . stats child'
-run 'cd $K && ls -l --time-style=+ . stats child'
-run 'cd $K && stat -c "%n %a %s %F %U:%G" . value square stats stats/writes child child/id'
+run 'ls $K'
+run 'ls $K/stats $K/child | sed "s|^$SYS||"'
+run 'ls -l --time-style=+ $K'
+run 'ls -l --time-style=+ $K/stats'
+run 'for f in . value square stats stats/writes child child/id; do echo "$f $(stat -c "%a %s %F %U:%G" $K/$f)"; done'
 run 'cat $K/value'
 run 'cat $K/square'
 run 'cat $K/stats/summary'

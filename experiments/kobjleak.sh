@@ -11,8 +11,8 @@ run 'echo 5 > $K/value'
 run 'rmmod kobjattr'
 log
 note 'the directory and its files stay after the module is gone'
-run 'cd $K && ls . stats child'
-run 'cd $K && stat -c "%n %a %s" value stats/writes'
+run 'ls $K $K/stats $K/child | sed "s|^$SYS||"'
+run 'for f in value stats/writes; do echo "$f $(stat -c "%a %s" $K/$f)"; done'
 run 'grep kobjattr $SYS/proc/modules'
 
 note 'loading it again: the name is taken'

@@ -47,13 +47,10 @@ export class KEntry {
   target = '';
   /** The module whose code this entry runs, if any. */
   owner: Module | undefined;
-  /**
-   * Plain permission checks at open (debugfs): root may open any mode. Otherwise kernfs's rule
-   * (sysfs): no write bit refuses writers, no read bit readers, even root (EACCES).
-   */
-  dac = false;
   /** Set once removed: descriptors still open fail with ENODEV or EIO, as the area decides. */
   removed = false;
+  /** Root opens it whatever its mode (procfs, debugfs, device nodes); kernfs files refuse. */
+  rootOverride = false;
   /** What an area keeps with the entry (the proc_dir_entry's address, the kobject, ...). */
   data: unknown;
   private readonly listeners = new Set<() => void>();

@@ -72,8 +72,8 @@ export function kfsNode(e: KEntry, extra?: () => Array<[string, VNode]>): VNode 
     const f: FileNode = {
       kind: 'file',
       mode: e.mode,
-      dac: e.dac,
       size: () => e.size,
+      rootOverride: e.rootOverride,
       open(flags, caller) {
         if (e.removed || !e.ops) throw new FsError(2);
         return handleOf(fileCall(caller, () => e.ops!.open(flags, caller)), caller);

@@ -77,8 +77,11 @@ export interface FileNode extends NodeBase {
   size: number | (() => number);
   /** O_ACCMODE and other flags as passed to open(2). Throws FsError to refuse. */
   open(flags: number, caller: Caller): Handle;
-  /** Plain permission checks at open, not kernfs's mode rule (debugfs files). */
-  dac?: boolean;
+  /**
+   * Root passes the mode checks at open (generic_permission's CAP_DAC_OVERRIDE), as on procfs;
+   * without it the kernfs rule applies (EACCES even to root).
+   */
+  rootOverride?: boolean;
   /**
    * False once the object behind the file is gone (its module unloaded): reads and writes on a
    * descriptor opened before then fail with ENODEV, as kernfs_get_active makes them do.

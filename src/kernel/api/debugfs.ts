@@ -115,7 +115,7 @@ export function registerDebugfsApi(k: Kernel): void {
     const e = kfile(name, mode & 0o7777, { open: (flags, opener) => (typed ? openTyped(e, n, typed, opener) : openFops(e, n, fops, flags, opener)) });
     e.owner = caller(c);
     // Plain permission checks (root may open any mode), not kernfs's.
-    e.dac = true;
+    e.rootOverride = true;
     p.entry.add(e);
     const n = makeNode(e, p.dentry, S_IFREG | (mode & 0o7777), data);
     return n.dentry;

@@ -81,7 +81,7 @@ export interface FileInit {
 const O_ACCMODE = 3;
 
 /** The comm of a process of this machine (the FUSE caller), for `current->comm`. */
-function commOf(pid: number): string {
+export function commOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'latin1').replace(/\n$/, '') || 'modfs';
   } catch {

@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
 import { registerBitmapApi } from './bitmap.js';
+import { registerDebugfsApi } from './debugfs.js';
 import { registerDynamicDebugApi } from './dynamic-debug.js';
 import { registerFindBitApi } from './find-bit.js';
 import { registerHexdumpApi } from './hexdump.js';
@@ -17,6 +18,7 @@ import { registerSiphashApi } from './siphash.js';
 import { registerSlabApi } from './slab.js';
 import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
+import { registerSysfsApi } from './sysfs.js';
 import { registerUuidApi } from './uuid.js';
 import { registerUaccessApi } from './uaccess.js';
 import { registerProcfsApi } from './procfs.js';
@@ -42,4 +44,6 @@ export function registerAllApis(k: Kernel): void {
   registerSoftwareNodeApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
+  registerSysfsApi(k);
+  registerDebugfsApi(k);
 }

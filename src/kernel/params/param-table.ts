@@ -4,6 +4,7 @@ import type { LoadInfo } from '../loader/load-info.js';
 import type { Kernel } from '../kernel.js';
 import type { Module, ModuleParam } from '../module.js';
 import { EPERM, errnoFromReturn, KernelError } from '../errno.js';
+import { showPage, storeBuffer } from '../sysfs-buffers.js';
 
 export const KP_SIZE = 40;
 export const KP_NAME = 0;
@@ -67,21 +68,11 @@ export function callSet(k: Kernel, p: ModuleParam, valAddr: bigint, atLoad = fal
   return -errnoFromReturn(r) || Number(BigInt.asIntN(32, r));
 }
 
-/**
- * The page sysfs hands a getter, kept for the kernel's life: mapping and unmapping a fresh page on
- * every read cost more than the rest of the read (measured). Getters run to completion one at a
- * time, so one page serves them all; sysfs_kf_seq_show zeroes it before each show, and so do we.
- */
-
 /** sysfs read of a parameter: the getter's output, or KernelError with its errno. */
 export function paramShow(k: Kernel, p: ModuleParam): Uint8Array {
   const get = opsField(k, p, OPS_GET);
   if (get === 0n) throw new KernelError(EPERM);
-  let page = k.sysfsBuffers.showPage;
-  if (page === 0n) {
-    page = k.sysfsBuffers.showPage = k.kmalloc(4096);
-    if (page === 0n) throw new KernelError(12);
-  } else k.mem.fill(page, 0, 4096);
+  const page = showPage(k);
   const r = Number(BigInt.asIntN(32, k.callModule(get, [page, p.kp])));
   if (r < 0) throw new KernelError(-r);
   return k.mem.readBytes(page, Math.min(r, 4095));
@@ -89,16 +80,8 @@ export function paramShow(k: Kernel, p: ModuleParam): Uint8Array {
 
 /** sysfs write: at most 4096 bytes, NUL-terminated, newline kept. Returns bytes consumed. */
 export function paramStore(k: Kernel, p: ModuleParam, data: Uint8Array): number {
-  const len = Math.min(data.length, 4096);
-  if (len === 0) return 0;
-  // Like the show page: one write buffer for the kernel's life (kernfs reuses its write buffer).
-  let buf = k.sysfsBuffers.storeBuf;
-  if (buf === 0n) {
-    buf = k.sysfsBuffers.storeBuf = k.kmalloc(4096 + 8);
-    if (buf === 0n) throw new KernelError(12);
-  }
-  k.mem.writeBytes(buf, data.subarray(0, len));
-  k.mem.writeU8(buf + BigInt(len), 0);
+  if (data.length === 0) return 0;
+  const { buf, len } = storeBuffer(k, data);
   const r = callSet(k, p, buf);
   if (r < 0) throw new KernelError(-r);
   return len;

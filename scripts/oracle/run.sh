@@ -100,7 +100,7 @@ copy_bin /usr/bin/dmesg /usr/bin/dmesg
 # of the host where modfs replays them.  (busybox sh prefers its own applets
 # to anything on PATH, so under it insmod would be busybox's insmod, which
 # retries a failed load and words its errors differently.)
-for t in dash cat ls stat head wc rm grep sed setpriv tail sort cp mkdir id readelf; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
+for t in dash cat ls stat head wc rm grep sed setpriv tail sort cp mkdir id readelf dd; do copy_bin "/usr/bin/$t" "/usr/bin/$t"; done
 # The tutorials edit parameters with vi (Debian's vim), and type `sudo` before the module
 # tools: here everything runs as root already, so sudo only runs its command (under dash:
 # busybox sh would run its own applets instead).
@@ -112,6 +112,8 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 
 cp "$ROOT"/experiments/*.sh "$R/experiments/"
+# devctl: the ioctl and poll calls of the device experiments (no tool of the guest makes them)
+gcc -static -O2 -o "$R/usr/bin/devctl" "$ROOT/scripts/oracle/devctl.c"
 cp "$KO_DIR"/*.ko "$R/ko/"
 
 cat > "$R/init" <<'EOF'

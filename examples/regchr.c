@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * regchr: the old character-device API, register_chrdev(), which takes a whole major (256
+ * minors) at once, and its refusals.
+ *
+ * Parameter `major` (load time): 0 (default) asks for a dynamic major, which register_chrdev
+ * returns; another value asks for that one. The kernel refuses a major above 511 with -EINVAL
+ * and a message, and a major whose minors are taken (1 is "mem") with -EBUSY. /proc/devices
+ * lists the major under the name "regchr" while loaded. No device node is made: the module has
+ * no class.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+static int major;
+module_param(major, int, 0444);
+MODULE_PARM_DESC(major, "the major to ask for (0: a dynamic one)");
+
+static int got;
+
+static ssize_t regchr_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	return 0;
+}
+
+static const struct file_operations regchr_fops = {
+	.owner = THIS_MODULE,
+	.read = regchr_read,
+};
+
+static int __init regchr_init(void)
+{
+	int ret = register_chrdev(major, "regchr", &regchr_fops);
+
+	if (ret < 0) {
+		pr_err("register_chrdev(%d): %d\n", major, ret);
+		return ret;
+	}
+	got = major ? major : ret;
+	pr_info("register_chrdev(%d) returned %d: major %d\n", major, ret, got);
+	return 0;
+}
+
+static void __exit regchr_exit(void)
+{
+	unregister_chrdev(got, "regchr");
+	pr_info("unregistered major %d\n", got);
+}
+
+module_init(regchr_init);
+module_exit(regchr_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("modfs examples");
+MODULE_DESCRIPTION("register_chrdev and its refusals");

@@ -17,6 +17,10 @@ export function shimDir(): string {
     writeFileSync(f, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" ${tool} -m "$SYS" "$@"\n`);
     chmodSync(f, 0o755);
   }
+  // devctl makes the ioctl and poll calls of the device experiments; the oracle builds the same
+  // source into its initramfs (scripts/oracle/run.sh).
+  const cc = spawnSync('cc', ['-O2', '-o', join(dir, 'devctl'), resolve(ROOT, 'scripts/oracle/devctl.c')], { encoding: 'utf8' });
+  if (cc.status !== 0) process.stdout.write(`replay: devctl not built (device experiments will differ): ${cc.stderr ?? cc.error}\n`);
   return dir;
 }
 
@@ -66,6 +70,30 @@ export const EXPLAINED: Record<string, Array<{ pattern: RegExp; replace: string;
     },
   ],
 };
+
+// A device node of modfs is a regular file (a FUSE mount cannot hold a character device that
+// reaches the module: the host kernel would open its own driver for that number), so ls -l shows
+// '-' and the size where the real system shows 'c' and "MAJOR, MINOR" (the number itself is
+// compared through /sys/class/.../dev and /proc/devices).
+const DEVICE_NODE_LS = {
+  pattern: /^c([rwxsStT-]{9}) (\d+) (\S+) (\S+) +\d+, +\d+ DATE (.*)$/gm,
+  replace: '-$1 $2 $3 $4 0 DATE $5',
+  why: 'device nodes are regular files on the FUSE mount: ls -l shows - and size 0 for c and MAJOR, MINOR',
+};
+EXPLAINED.chardev = [DEVICE_NODE_LS];
+EXPLAINED.miscdev = [
+  DEVICE_NODE_LS,
+  { pattern: /^Hello, pid \d+ \(/gm, replace: 'Hello, pid N (', why: "the reader's pid differs between boots" },
+];
+EXPLAINED.chardev_bad = [
+  {
+    pattern: /^read\(4\) = 104$/gm,
+    replace: 'read(4) = 4',
+    why:
+      'a read handler returning more than the count reaches the caller unchecked on the real kernel; through FUSE ' +
+      'the reply cannot exceed the request, so modfs returns the count',
+  },
+];
 
 /** Both sides of a comparison: masked, then every explained difference replaced. */
 export function explain(name: string, text: string): string {

@@ -2,12 +2,15 @@
 import type { Kernel } from '../kernel.js';
 import { registerArchApi } from './arch.js';
 import { registerBitmapApi } from './bitmap.js';
+import { registerChrdevApi } from './chrdev.js';
+import { registerDeviceModelApi } from './device-model.js';
 import { registerDynamicDebugApi } from './dynamic-debug.js';
 import { registerFindBitApi } from './find-bit.js';
 import { registerHexdumpApi } from './hexdump.js';
 import { registerLibApi } from './lib.js';
 import { registerLockingApi } from './locking.js';
 import { registerMiscApi } from './misc.js';
+import { registerMiscdevApi } from './miscdev.js';
 import { registerParamApi } from './params.js';
 import { registerPrintkApi } from './printk.js';
 import { registerRandomApi } from './random.js';
@@ -19,6 +22,7 @@ import { registerSoftwareNodeApi } from './software-node.js';
 import { registerStringApi } from './string.js';
 import { registerUuidApi } from './uuid.js';
 import { registerUaccessApi } from './uaccess.js';
+import { registerWaitqueueApi } from './waitqueue.js';
 
 export function registerAllApis(k: Kernel): void {
   registerArchApi(k);
@@ -40,4 +44,9 @@ export function registerAllApis(k: Kernel): void {
   registerSoftwareNodeApi(k);
   registerLockingApi(k);
   registerSchedApi(k);
+  registerWaitqueueApi(k);
+  // Character devices: numbers and cdevs, then classes and devices (nodes open through the
+  // cdev map), then the misc major built on both.
+  const chr = registerChrdevApi(k);
+  registerMiscdevApi(k, chr, registerDeviceModelApi(k, chr));
 }

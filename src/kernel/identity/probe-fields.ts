@@ -174,6 +174,12 @@ export const PROBE_FIELDS = [
   ['device.devt', 'offsetof(struct device, devt)'],
   ['device.driver_data', 'offsetof(struct device, driver_data)'],
   ['device.kobj', 'offsetof(struct device, kobj)'],
+  ['device.class', 'offsetof(struct device, class)'],
+  ['device.parent', 'offsetof(struct device, parent)'],
+  // struct class: class_create() returns one; drivers set ->devnode to choose a node's mode.
+  ['class.size', 'sizeof(struct class)'],
+  ['class.name', 'offsetof(struct class, name)'],
+  ['class.devnode', 'offsetof(struct class, devnode)'],
   // Wait queues and poll tables: wake_up() and poll_wait() reach them from module code
   // (poll_wait is inline and calls pt->_qproc; waitqueue_active() reads the list head).
   ['wait_queue_head.head', 'offsetof(struct wait_queue_head, head)'],

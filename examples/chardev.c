@@ -15,6 +15,8 @@
  *   wakes pollers through the wait queue;
  * - open and release log the opener's comm and the open count.
  *
+ * The parameter `block` (0644, runtime) makes read sleep in wait_event_interruptible() until
+ * something is stored past the reader's position (a write wakes it; -EAGAIN with O_NONBLOCK).
  * The parameter `misbehave` (0644, runtime) makes read go wrong on purpose: 1 returns more than
  * it was asked for, 2 dereferences a NULL pointer (an oops in the reader's read(2)). `nocdev`
  * (load time) skips cdev_add: the node exists but its number has no driver.
@@ -44,6 +46,10 @@
 static int misbehave;
 module_param(misbehave, int, 0644);
 MODULE_PARM_DESC(misbehave, "0: behave; 1: read returns more than asked; 2: read oopses");
+
+static bool block;
+module_param(block, bool, 0644);
+MODULE_PARM_DESC(block, "read sleeps until there is something to read (EAGAIN with O_NONBLOCK)");
 
 static bool nocdev;
 module_param(nocdev, bool, 0444);
@@ -81,6 +87,14 @@ static ssize_t chardev_read(struct file *file, char __user *buf, size_t count, l
 		int *nowhere = NULL;
 
 		return *(volatile int *)nowhere;
+	}
+	if (block) {
+		if (file->f_flags & O_NONBLOCK) {
+			if (*ppos >= len)
+				return -EAGAIN;
+		} else if (wait_event_interruptible(readers, *ppos < len)) {
+			return -ERESTARTSYS;
+		}
 	}
 	mutex_lock(&lock);
 	if (*ppos >= len) {

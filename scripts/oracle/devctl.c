@@ -12,6 +12,13 @@
 //   devctl pollwake FILE TEXT
 //       polls FILE for input in a child while the parent writes TEXT to it: shows that a write
 //       wakes a poller that was waiting.
+//   devctl readwake FILE TEXT
+//       the same with a read that sleeps: the child reads, the parent writes TEXT through a
+//       descriptor of its own.
+//   devctl readnb FILE COUNT
+//       one read(2) on a descriptor opened with O_NONBLOCK.
+//   devctl readalarm FILE MS
+//       one read(2) interrupted by SIGALRM after MS milliseconds (a handler without SA_RESTART).
 //
 // Errors are printed as "NAME: strerror" and exit 1.
 #define _GNU_SOURCE
@@ -21,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +38,11 @@ static int fail(const char *what)
 {
 	printf("%s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
 }
 
 static void events(short ev)
@@ -54,6 +68,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *op = argv[1];
+	if (!strcmp(op, "readnb") && argc >= 4) {
+		int nfd = open(argv[2], O_RDONLY | O_NONBLOCK);
+		if (nfd < 0)
+			return fail("open");
+		char buf[4096];
+		size_t count = strtoul(argv[3], NULL, 0);
+		ssize_t n = read(nfd, buf, count < sizeof(buf) ? count : sizeof(buf));
+		if (n < 0)
+			return fail("read");
+		printf("read(%zu) = %zd\n", count, n);
+		return 0;
+	}
 	int fd = open(argv[2], O_RDWR);
 	if (fd < 0 && (errno == EACCES || errno == EISDIR))
 		fd = open(argv[2], O_RDONLY);
@@ -119,6 +145,45 @@ int main(int argc, char **argv)
 		waitpid(child, &st, 0);
 		printf("writer: wrote %zd\n", n);
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
+	if (!strcmp(op, "readwake") && argc >= 4) {
+		pid_t child = fork();
+		if (child == 0) {
+			char buf[256];
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+			if (n < 0)
+				return fail("reader: read");
+			buf[n] = 0;
+			printf("reader: read %zd: %s\n", n, buf);
+			return 0;
+		}
+		// Let the child reach read() and sleep in it before the write.
+		usleep(300000);
+		int wfd = open(argv[2], O_WRONLY);
+		if (wfd < 0)
+			return fail("writer: open");
+		ssize_t n = write(wfd, argv[3], strlen(argv[3]));
+		if (n < 0)
+			return fail("writer: write");
+		close(wfd);
+		int st;
+		waitpid(child, &st, 0);
+		printf("writer: wrote %zd\n", n);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
+	if (!strcmp(op, "readalarm") && argc >= 4) {
+		struct sigaction sa = { .sa_handler = on_alarm };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		long ms = atol(argv[3]);
+		struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+		char buf[256];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0)
+			return fail("read");
+		printf("read = %zd\n", n);
+		return 0;
 	}
 	fprintf(stderr, "devctl: bad arguments\n");
 	return 2;

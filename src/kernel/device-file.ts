@@ -120,6 +120,9 @@ export class DeviceFile implements KOpenFile {
   private driverPos = 0;
   private pollTable = 0n;
   private stopPolling: (() => void) | undefined;
+  /** A read or write waiting for a wake-up. */
+  private parked: { stop: () => void; reject: (e: unknown) => void } | undefined;
+  private released = false;
 
   constructor(
     private readonly k: Kernel,
@@ -146,28 +149,59 @@ export class DeviceFile implements KOpenFile {
     this.hostNext = pos + n;
   }
 
-  read(pos: number, len: number): Uint8Array {
+  read(pos: number, len: number): Uint8Array | Promise<Uint8Array> {
     const f = this.k.identity.facts;
     if (!this.kf.op(f['file_operations.read'])) throw new KernelError(EINVAL);
-    try {
+    return this.sleeping(() => {
       const bytes = this.kf.read(this.posFor(pos), len);
       this.moved(pos, bytes.length);
       return bytes;
-    } catch (e) {
-      throw userErrno(e);
-    }
+    });
   }
 
-  write(pos: number, data: Uint8Array): number {
+  write(pos: number, data: Uint8Array): number | Promise<number> {
     const f = this.k.identity.facts;
     if (!this.kf.op(f['file_operations.write'])) throw new KernelError(EINVAL);
-    try {
+    return this.sleeping(() => {
       const n = this.kf.write(this.posFor(pos), data);
       this.moved(pos, Math.min(n, data.length));
       return n;
-    } catch (e) {
-      throw userErrno(e);
+    });
+  }
+
+  /**
+   * Make a call that may sleep in an interruptible wait (api/waitqueue.ts): the driver then
+   * returned -ERESTARTSYS after naming its queues, and the request waits until one of them is
+   * woken, then makes the call again from the start, as the kernel restarts the system call.
+   * A signal to the caller (FUSE INTERRUPT, abort) ends the wait with EINTR.
+   */
+  private sleeping<T>(call: () => T): T | Promise<T> {
+    const r = this.k.waitQueues.sleepsOn(call);
+    if (r.ok) return r.result;
+    if (r.error instanceof KernelError && !(r.error instanceof OopsError) && r.error.errno === ERESTARTSYS && r.heads.length && !this.released) {
+      return new Promise<T>((resolve, reject) => {
+        const stop = this.k.waitQueues.waitAny(r.heads, () => {
+          this.parked = undefined;
+          // The wake-up comes from inside another call into module code: run again after it.
+          setImmediate(() => {
+            try {
+              resolve(this.sleeping(call));
+            } catch (e) {
+              reject(userErrno(e));
+            }
+          });
+        });
+        this.parked = { stop, reject };
+      });
     }
+    throw userErrno(r.error);
+  }
+
+  abort(): void {
+    const p = this.parked;
+    this.parked = undefined;
+    p?.stop();
+    p?.reject(new KernelError(EINTR));
   }
 
   ioctl(cmd: number, arg: bigint, input: Uint8Array, outSize: number): { result: number; out?: Uint8Array } {
@@ -196,6 +230,8 @@ export class DeviceFile implements KOpenFile {
   }
 
   release(): void {
+    this.released = true;
+    this.abort();
     this.stopPolling?.();
     try {
       this.kf.release();

@@ -1,7 +1,7 @@
 // Replays experiments/*.sh against a fresh modfs mount, with kmod-like shims on PATH, and
 // returns the transcript in the same format the real kernel's run produced.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDaemon } from '../helpers/daemon.js';
@@ -34,7 +34,9 @@ export interface ReplayOptions {
 export async function replay(name: string, shims: string, opts: ReplayOptions = {}): Promise<string> {
   const daemon = await startDaemon([BIN, 'mount', '{mount}', ...(opts.kernel ? ['--kernel', opts.kernel] : [])]);
   try {
-    const r = spawnSync('sh', [join(ROOT, 'experiments', `${name}.sh`)], {
+    // The oracle runs each script with /usr/bin/dash, so the shell's comm is "dash" (a module that
+    // logs current->comm for a redirection's open shows it); Debian's sh is the same program.
+    const r = spawnSync(existsSync('/usr/bin/dash') ? '/usr/bin/dash' : 'sh', [join(ROOT, 'experiments', `${name}.sh`)], {
       env: { ...process.env, SYS: daemon.mountDir, KO: opts.ko ?? join(ROOT, 'examples/ko'), PATH: `${shims}:${process.env.PATH}` },
       encoding: 'utf8',
       timeout: 240_000,

@@ -118,6 +118,10 @@ export function registerWaitqueueApi(k: Kernel): void {
     throw new HungTask(`${where(c)} sleeps uninterruptibly on wait queue 0x${head.toString(16)}, which nothing can wake during the call`, ['schedule', where(c)]);
   });
 
+  // might_sleep()/cond_resched() in wait_event*() call these static-call trampolines
+  // (PREEMPT_DYNAMIC): one CPU that runs each call to completion has nothing else to run.
+  for (const name of ['__SCT__might_resched', '__SCT__cond_resched']) if (!k.exports.has(name)) k.exports.func(name, () => 0);
+
   // poll_wait(): the queue procedure of the poll tables modfs hands to ->poll (fs/select.c's
   // __pollwait adds the poller to the queue; here the file layer learns the queue).
   k.exports.func('__pollwait', (c) => wq.record(c.arg(2), c.arg(1)), { hidden: true });

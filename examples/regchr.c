@@ -7,7 +7,8 @@
  * returns; another value asks for that one. The kernel refuses a major above 511 with -EINVAL
  * and a message, and a major whose minors are taken (1 is "mem") with -EBUSY. /proc/devices
  * lists the major under the name "regchr" while loaded. No device node is made: the module has
- * no class.
+ * no class. `leak` (load time) makes exit forget unregister_chrdev: the kernel keeps the major
+ * and its name (copied at registration) after the module is gone, without a word.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +21,10 @@
 static int major;
 module_param(major, int, 0444);
 MODULE_PARM_DESC(major, "the major to ask for (0: a dynamic one)");
+
+static bool leak;
+module_param(leak, bool, 0444);
+MODULE_PARM_DESC(leak, "forget unregister_chrdev at unload");
 
 static int got;
 
@@ -48,6 +53,10 @@ static int __init regchr_init(void)
 
 static void __exit regchr_exit(void)
 {
+	if (leak) {
+		pr_info("leaving major %d registered\n", got);
+		return;
+	}
 	unregister_chrdev(got, "regchr");
 	pr_info("unregistered major %d\n", got);
 }

@@ -27,3 +27,15 @@ run 'grep regchr $SYS/proc/devices'
 run 'rmmod regchr'
 log
 run 'grep -c regchr $SYS/proc/devices'
+note 'a module that forgets unregister_chrdev: its major outlives it'
+run 'insmod regchr.ko leak=1'
+log
+run 'rmmod regchr'
+log
+run 'grep regchr $SYS/proc/devices'
+run 'insmod regchr.ko'
+log
+run 'grep regchr $SYS/proc/devices'
+run 'rmmod regchr'
+log
+run 'grep regchr $SYS/proc/devices'

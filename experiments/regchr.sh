@@ -39,3 +39,19 @@ run 'grep regchr $SYS/proc/devices'
 run 'rmmod regchr'
 log
 run 'grep regchr $SYS/proc/devices'
+note 'names that are taken: a class, and a device in its class'
+run 'insmod regchr.ko cls=misc'
+log
+run 'insmod regchr.ko cls=regclass twice=1'
+log
+run 'ls $SYS/sys/class/regclass'
+run 'insmod regchr.ko cls=regclass'
+log
+run 'ls $SYS/sys/class/regclass'
+run 'cat $SYS/sys/class/regclass/regchr/dev'
+run 'cd $SYS/dev && ls regchr'
+run 'cat $SYS/dev/regchr'
+log
+run 'rmmod regchr'
+log
+run 'ls $SYS/sys/class/regclass'

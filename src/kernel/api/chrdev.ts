@@ -108,7 +108,9 @@ export function registerChrdevApi(k: Kernel): CharDevices {
 
   // A module freed with a cdev still mapped: its numbers now point at freed memory.
   k.moduleFreeHooks.push((mod) => {
-    for (const e of chr.mappingsWhere((p) => mod.containsAddress(p))) e.stale = true;
+    // (register_chrdev's cdev is the kernel's own, but its ops are the module's.)
+    const gone = (p: bigint) => mod.containsAddress(p) || mod.containsAddress(m.readU64(p + BigInt(f['cdev.ops'])));
+    for (const e of chr.mappingsWhere(gone)) e.stale = true;
   });
 
   // fs/open.c: what a driver's open calls to give up positions.

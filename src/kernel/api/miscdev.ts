@@ -8,7 +8,7 @@
 import { BUILTIN_MISC } from '../builtin-devices.js';
 import type { CharDevices } from '../chrdev.js';
 import type { DeviceModel, Device } from '../device-model.js';
-import { EBUSY, ENODEV, KernelError } from '../errno.js';
+import { EBUSY, ENODEV, ENXIO, KernelError } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { kfile } from '../kfs.js';
 
@@ -23,6 +23,8 @@ interface Misc {
   name: string;
   dynamic: boolean;
   device?: Device;
+  /** Its module was freed without misc_deregister: the struct is freed memory now. */
+  gone?: boolean;
 }
 
 export function registerMiscdevApi(k: Kernel, chr: CharDevices, devices: DeviceModel): void {
@@ -58,6 +60,8 @@ export function registerMiscdevApi(k: Kernel, chr: CharDevices, devices: DeviceM
       open(devt) {
         const c = list.find((x) => x.minor === chr.minor(devt) && x.addr !== 0n);
         if (!c) throw new KernelError(ENODEV);
+        // The real kernel would read the freed miscdevice here; modfs refuses the open.
+        if (c.gone) throw new KernelError(ENXIO);
         return { fops: m.readU64(c.addr + FOPS), privateData: c.addr };
       },
     },
@@ -114,6 +118,11 @@ export function registerMiscdevApi(k: Kernel, chr: CharDevices, devices: DeviceM
     if (entry!.device) devices.destroyDevice(entry!.device);
     const bit = DYNAMIC_MINORS - entry!.minor - 1;
     if (bit >= 0 && bit < DYNAMIC_MINORS) minors[bit] = false;
+  });
+
+  // A module freed without misc_deregister leaves its entry on the list (no warning).
+  k.moduleFreeHooks.push((mod) => {
+    for (const x of list) if (x.addr && mod.containsAddress(x.addr)) x.gone = true;
   });
 
   // /proc/misc (misc_seq_show): "%3i %s\n" per device, newest first.

@@ -112,6 +112,8 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 
 cp "$ROOT"/experiments/*.sh "$R/experiments/"
+# devctl: the ioctl and poll calls of the device experiments (no tool of the guest makes them)
+gcc -static -O2 -o "$R/usr/bin/devctl" "$ROOT/scripts/oracle/devctl.c"
 cp "$KO_DIR"/*.ko "$R/ko/"
 
 cat > "$R/init" <<'EOF'

@@ -8,6 +8,7 @@ export const EIO = 5;
 export const ENXIO = 6;
 export const E2BIG = 7;
 export const ENOEXEC = 8;
+export const EBADF = 9;
 export const EAGAIN = 11;
 export const EWOULDBLOCK = 11;
 export const ENOMEM = 12;
@@ -17,6 +18,7 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const ENODEV = 19;
 export const EINVAL = 22;
+export const ENOTTY = 25;
 export const ENOSPC = 28;
 export const ESPIPE = 29;
 export const EROFS = 30;
@@ -29,6 +31,8 @@ export const ENOKEY = 126;
 /** modfs: the writer "was killed" by an oops in the module code it ran (no real errno exists). */
 export const EOWNERDEAD = 130;
 export const EKEYREJECTED = 129;
+/** Kernel-internal: restart the system call (never reaches user space). */
+export const ERESTARTSYS = 512;
 
 /** A kernel operation failed with -errno; the message (if any) is already in the log. */
 export class KernelError extends Error {

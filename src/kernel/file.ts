@@ -154,7 +154,14 @@ export class KernelFile {
     }
   }
 
-  private setPos(pos: number): bigint {
+  /** file->f_pos, as the handler left it. */
+  get pos(): number {
+    return Number(BigInt.asIntN(64, this.k.mem.readU64(this.file + BigInt(this.k.identity.facts['file.f_pos']))));
+  }
+
+  /** &file->f_pos holding `pos`, or NULL for a stream (FMODE_STREAM: no position at all). */
+  private setPos(pos: number | null): bigint {
+    if (pos === null) return 0n;
     const p = this.file + BigInt(this.k.identity.facts['file.f_pos']);
     this.k.mem.writeU64(p, BigInt(pos));
     return p;
@@ -164,7 +171,7 @@ export class KernelFile {
    * ->read(file, buf, count, &pos) with the caller's buffer in user memory: the bytes the handler
    * produced. A result above count is clipped to count (the caller's buffer holds no more).
    */
-  read(pos: number, len: number, fn = this.op(this.init.layout.read)): Uint8Array {
+  read(pos: number | null, len: number, fn = this.op(this.init.layout.read)): Uint8Array {
     if (!fn) throw new KernelError(EINVAL);
     const ppos = this.setPos(pos);
     const { result, bytes } = this.k.user.with(
@@ -179,7 +186,7 @@ export class KernelFile {
   }
 
   /** ->write(file, buf, count, &pos): the count the handler accepted. */
-  write(pos: number, data: Uint8Array, fn = this.op(this.init.layout.write)): number {
+  write(pos: number | null, data: Uint8Array, fn = this.op(this.init.layout.write)): number {
     if (!fn) throw new KernelError(EINVAL);
     const ppos = this.setPos(pos);
     const { result } = this.k.user.with(data.length, data, (ubuf) => this.call(fn, [this.file, ubuf, BigInt(data.length), ppos]), () => 0);
@@ -189,27 +196,29 @@ export class KernelFile {
   }
 
   /**
-   * ->unlocked_ioctl(file, cmd, arg): `arg` points at a user copy of the command's input; the
-   * output is read back from the same place.
+   * ->unlocked_ioctl(file, cmd, arg): for a command that moves data (_IOR/_IOW), `arg` points at
+   * a user copy of the command's input and the output is read back from the same place; for one
+   * that does not (_IO), the handler gets the caller's `arg` value itself.
    */
-  ioctl(cmd: number, input: Uint8Array, outSize: number): { result: number; out: Uint8Array } {
+  ioctl(cmd: number, input: Uint8Array, outSize: number, arg = 0n): { result: number; out: Uint8Array } {
     const fn = this.op(this.init.layout.ioctl);
     if (!fn) throw new KernelError(25); // ENOTTY: no ioctl handler
     const size = Math.max(input.length, outSize);
-    const { result, bytes } = this.k.user.with(size, input, (ubuf) => this.call(fn, [this.file, BigInt(cmd >>> 0), size ? ubuf : 0n]));
+    const { result, bytes } = this.k.user.with(size, input, (ubuf) => this.call(fn, [this.file, BigInt(cmd >>> 0), size ? ubuf : arg]));
     const r = Number(BigInt.asIntN(64, result));
     if (r < 0) throw new KernelError(-r);
     return { result: r, out: bytes.subarray(0, outSize) };
   }
 
   /**
-   * ->poll(file, NULL): the mask ready now. With no poll_table the module's poll_wait() registers
-   * nothing; the area that owns the wait queue wakes pollers (vfs asks again).
+   * ->poll(file, pt): the mask ready now. With pt NULL the module's poll_wait() registers
+   * nothing; with a poll table whose _qproc is __pollwait (api/waitqueue.ts) the queues it names
+   * are recorded in k.waitQueues (collect), for __wake_up to wake the poller.
    */
-  poll(): number {
+  poll(pt = 0n): number {
     const fn = this.op(this.init.layout.poll);
     if (!fn) return -1;
-    return Number(BigInt.asUintN(32, this.call(fn, [this.file, 0n])));
+    return Number(BigInt.asUintN(32, this.call(fn, [this.file, pt])));
   }
 
   /** ->release(inode, file), once; then the objects are freed. */

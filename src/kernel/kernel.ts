@@ -21,6 +21,7 @@ import { moduleSymbolize } from './symbolize.js';
 import { TAINT } from './taint.js';
 import { UserMemory } from './uaccess.js';
 import { kdir, type KEntry } from './kfs.js';
+import { WaitQueues } from './waitqueue.js';
 
 export interface KernelOptions {
   /** The build to emulate (identity/choose.ts picks one for a mount); default the bundled one. */
@@ -77,6 +78,8 @@ export class Kernel {
   readonly budget: number;
   /** kernfs's show page and write buffer for attribute files, made on first use (params/param-table.ts). */
   readonly sysfsBuffers = { showPage: 0n, storeBuf: 0n };
+  /** The file layer's sleepers on module wait queues: pollers, parked reads (waitqueue.ts). */
+  readonly waitQueues = new WaitQueues();
   /** Run by free_module, before the module's memory is released (kfs areas, see kfs.ts). */
   readonly moduleFreeHooks: Array<(m: Module) => void> = [];
   /** Hooks run before module code is entered (e.g. refreshing jiffies). */

@@ -17,9 +17,12 @@ export interface Opener {
 
 /** An open file of a kernel area; its methods may throw KernelError (the call's errno). */
 export interface KOpenFile {
-  read(pos: number, len: number, caller: Opener): Uint8Array;
-  write?(pos: number, data: Uint8Array, caller: Opener): number;
+  /** A promise: the read waits (a driver's interruptible sleep); abort() ends the wait. */
+  read(pos: number, len: number, caller: Opener): Uint8Array | Promise<Uint8Array>;
+  write?(pos: number, data: Uint8Array, caller: Opener): number | Promise<number>;
   release?(): void;
+  /** The caller of a waiting read or write went away (a signal): end the wait with EINTR. */
+  abort?(): void;
   /** poll(2): events ready now; `wake` is called once when that may have changed. */
   poll?(events: number, wake: () => void): number;
   /** ioctl(2): `input` holds the command's _IOC_SIZE bytes; up to outSize bytes go back. */

@@ -13,7 +13,10 @@ const nodes = new WeakMap<KEntry, VNode>();
 /** Run a kernel file operation for `caller`, turning kernel errors into the caller's errno. */
 function fileCall<T>(caller: Caller, f: () => T): T {
   try {
-    return f();
+    const r = f();
+    // An operation that waits (a driver's sleep) settles later: its failure is turned alike.
+    if (r instanceof Promise) return r.catch((e: unknown) => fileCall(caller, () => { throw e; })) as T;
+    return r;
   } catch (e) {
     if (e instanceof OopsError) {
       if (caller.pid > 0 && caller.pid !== process.pid) {
@@ -44,6 +47,7 @@ function handleOf(f: KOpenFile, opener: Caller): Handle {
   if (f.write) h.write = (pos, data, caller = opener) => fileCall(caller, () => f.write!(pos, data, caller));
   // O_TRUNC on a kernel file: accepted and ignored (procfs and sysfs have no size to cut).
   h.truncate = () => {};
+  if (f.abort) h.abort = () => f.abort!();
   if (f.poll) h.poll = (events, wake) => fileCall(opener, () => f.poll!(events, wake));
   if (f.ioctl) h.ioctl = (cmd, arg, input, outSize, caller) => fileCall(caller, () => f.ioctl!(cmd, arg, input, outSize, caller));
   if (f.nonseekable) h.nonseekable = true;

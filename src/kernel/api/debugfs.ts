@@ -17,7 +17,6 @@ import { kdir, kfile, type KEntry, type KOpenFile, type Opener } from '../kfs.js
 import { kstrtobool, kstrtoll, kstrtoull } from '../kstrtox.js';
 import { ModuleState } from '../module.js';
 import { kernelFunction } from './kcall.js';
-import { registerLibfsApi } from './libfs.js';
 import type { Task } from './sched.js';
 
 const S_IFREG = 0o100000;
@@ -52,7 +51,6 @@ const hex = (digits: number) => (v: bigint) => `0x${BigInt.asUintN(64, v).toStri
 const dec = (v: bigint) => `${BigInt.asUintN(64, v)}\n`;
 
 export function registerDebugfsApi(k: Kernel): void {
-  registerLibfsApi(k);
   const m = k.mem;
   const f = k.identity.facts;
   const nodes = new Map<bigint, Node>();

@@ -38,9 +38,7 @@ export function registerMiscApi(k: Kernel): void {
   k.exports.func('jiffies_to_msecs', (c) => (BigInt.asUintN(64, c.arg(0)) * 1000n) / HZ);
   k.exports.func('__msecs_to_jiffies', (c) => (BigInt.asUintN(32, c.arg(0)) * HZ + 999n) / 1000n);
 
-  // Wait queues: nothing ever sleeps on them in modfs (locks are in locking.ts).
-  const nop = () => 0;
-  for (const name of ['__init_waitqueue_head', '__wake_up']) k.exports.func(name, nop);
+  // Wait queues are in waitqueue.ts.
 
   // Module references (THIS_MODULE pointers). The kernel's atomic counts one base reference
   // (MODULE_REF_BASE) that try_stop_module drops; Module.refcnt is what module_refcount() and

@@ -4,7 +4,7 @@
 # tools do with it: echo stores, cat reads back, dd reads at an offset, ioctl clears and
 # measures, poll says when there is something to read, rmmod is refused while it is open.
 # devctl (scripts/oracle/devctl.c) makes the ioctl and poll calls.
-# not in modfs shell: device nodes and /sys/class appear under $SYS only
+# not in modfs shell: it needs the devctl helper on PATH and names the opener "dash" as the guest's /bin/sh (test/oracle/replay.test.ts replays it at $SYS)
 . "${0%/*}/lib.sh"
 D=$SYS/dev/chardev
 note "D=\$SYS/dev/chardev"

@@ -2,7 +2,7 @@
 # chardev_bad: a character device whose driver goes wrong. A read that returns more than it was
 # asked for (the kernel passes the count through), a read that oopses (the reader is killed, the
 # file is still released), and a node whose number has no cdev behind it (open is ENXIO).
-# not in modfs shell: device nodes appear under $SYS only
+# not in modfs shell: it needs the devctl helper on PATH and names the opener "dash" as the guest's /bin/sh (test/oracle/replay.test.ts replays it at $SYS)
 . "${0%/*}/lib.sh"
 D=$SYS/dev/chardev
 P=$SYS/sys/module/chardev/parameters/misbehave

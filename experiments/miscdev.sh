@@ -3,7 +3,7 @@
 # major 10, /sys/class/misc/miscdev, /dev/miscdev with the device's mode, a read that greets the
 # reader by pid and comm from `current`, file->private_data set by misc_open, and a fixed minor
 # that is already taken.
-# not in modfs shell: device nodes and /sys/class appear under $SYS only
+# not in modfs shell: it needs the devctl helper on PATH and names the opener "dash" as the guest's /bin/sh (test/oracle/replay.test.ts replays it at $SYS)
 . "${0%/*}/lib.sh"
 D=$SYS/dev/miscdev
 note "D=\$SYS/dev/miscdev"

@@ -12,7 +12,7 @@
 # budget (test/kernel/seq-file.test.ts checks that case against modfs).
 # The hung rmmod is reported by the kernel's hung-task detector only after
 # 120 s; modfs reports it at once (see test/kernel/seq-file.test.ts).
-# not in modfs shell: /proc entries made after the shell starts are not at their real paths (src/shell/binds.ts)
+# not in modfs shell: an oops kills the reader, and inside the shell that reader is a shell pipeline whose exit statuses and messages differ from the guest's busybox (test/oracle/replay.test.ts replays it at $SYS)
 . "${0%/*}/lib.sh"
 D=$SYS/proc/procbad
 note "D=\$SYS/proc/procbad"

@@ -3,7 +3,6 @@
 # seq_write, seq_put_decimal_*, seq_escape, seq_pad, seq_hex_dump), a
 # seq_open_private state, single_open_size's big buffer read with seq_read,
 # and a ->next that forgets to move the position.
-# not in modfs shell: /proc entries made after the shell starts are not at their real paths (src/shell/binds.ts)
 . "${0%/*}/lib.sh"
 D=$SYS/proc/procfmt
 note "D=\$SYS/proc/procfmt"

@@ -3,7 +3,6 @@
 # written is read back.  Errors: -EINVAL for a write past 0, -ENOSPC when it
 # does not fit.  info is found through pde_data() and has a size and owner
 # of its own (proc_set_size, proc_set_user).
-# not in modfs shell: /proc entries made after the shell starts are not at their real paths (src/shell/binds.ts)
 . "${0%/*}/lib.sh"
 D=$SYS/proc/procrw
 note "D=\$SYS/proc/procrw"

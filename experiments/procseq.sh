@@ -2,7 +2,6 @@
 # procseq: a seq_file over a kernel list in /proc, read whole and in pieces.
 # /proc/procseq_stats counts the iterator's calls (start next stop show), so
 # each read shows how seq_read drove the module's methods.
-# not in modfs shell: /proc entries made after the shell starts are not at their real paths (src/shell/binds.ts)
 . "${0%/*}/lib.sh"
 F=$SYS/proc/procseq
 S=$SYS/proc/procseq_stats

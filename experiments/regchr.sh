@@ -2,7 +2,7 @@
 # regchr: register_chrdev, the old API that takes a whole major, with a dynamic major, a fixed
 # free one, one above the maximum and one that a built-in driver holds; /proc/devices as the
 # kernel lists its own majors and the module's.
-# not in modfs shell: /proc/devices is under $SYS only
+# not in modfs shell: it needs the devctl helper on PATH and names the opener "dash" as the guest's /bin/sh (test/oracle/replay.test.ts replays it at $SYS)
 . "${0%/*}/lib.sh"
 
 run 'cat $SYS/proc/devices'

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -366,6 +368,56 @@ EXPORT int faccessat(int dirfd, const char *path, int amode, int flags)
 	PATHBUF;
 	REAL(faccessat_fn, faccessat);
 	return real_faccessat(dirfd, RW(path), amode, flags);
+}
+
+/* Directories and attributes on the same paths: `ls DIR` (opendir), `cd DIR` (dash's chdir, after
+ * which relative names resolve inside the tree by themselves), `ls -l`'s ACL and SELinux label
+ * lookups (getxattr, lgetxattr through libselinux). */
+typedef DIR *(*opendir_fn)(const char *);
+typedef int (*chdir_fn)(const char *);
+typedef ssize_t (*getxattr_fn)(const char *, const char *, void *, size_t);
+typedef ssize_t (*listxattr_fn)(const char *, char *, size_t);
+
+EXPORT DIR *opendir(const char *path)
+{
+	PATHBUF;
+	REAL(opendir_fn, opendir);
+	return real_opendir(RW(path));
+}
+
+EXPORT int chdir(const char *path)
+{
+	PATHBUF;
+	REAL(chdir_fn, chdir);
+	return real_chdir(RW(path));
+}
+
+EXPORT ssize_t getxattr(const char *path, const char *name, void *value, size_t size)
+{
+	PATHBUF;
+	REAL(getxattr_fn, getxattr);
+	return real_getxattr(RW(path), name, value, size);
+}
+
+EXPORT ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size)
+{
+	PATHBUF;
+	REAL(getxattr_fn, lgetxattr);
+	return real_lgetxattr(RW(path), name, value, size);
+}
+
+EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
+{
+	PATHBUF;
+	REAL(listxattr_fn, listxattr);
+	return real_listxattr(RW(path), list, size);
+}
+
+EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
+{
+	PATHBUF;
+	REAL(listxattr_fn, llistxattr);
+	return real_llistxattr(RW(path), list, size);
 }
 
 /* The pre-2.33 stat entry points, which programs built against older glibc still import. */

@@ -5,16 +5,20 @@
 // libuv treats a character device like /dev/fuse as a plain file, whose reads it would run in
 // the thread pool (one thread asleep per outstanding read). Opened as a pipe handle instead, the
 // descriptor joins the event loop's epoll set: each readable event gives one read(2), and each
-// read(2) of /dev/fuse returns exactly one whole request, so each 'data' chunk is one request.
-// Node's read buffer is 64 KiB, which bounds max_write (the kernel refuses a read whose buffer
-// could not hold a WRITE of max_write bytes).
+// read(2) of /dev/fuse returns exactly one whole request. Every read goes into the same 64 KiB
+// buffer (the stream handle's user-buffer mode), so a request costs no allocation; the buffer
+// bounds max_write (the kernel refuses a read whose buffer could not hold a WRITE of max_write
+// bytes).
 
 import * as fs from 'node:fs';
 import { closeSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
 
-/** Node's stream read buffer (libuv suggests 64 KiB per read). */
+/** The buffer every request is read into (libuv suggests 64 KiB per read). */
 export const READ_BUFFER = 64 * 1024;
+
+/** Answers up to this size are copied into one buffer with their header: one write(2). */
+const INLINE_DATA = 4096;
 
 interface PipeBinding {
   Pipe: new (type: number) => unknown;
@@ -30,13 +34,18 @@ interface StreamBinding {
 /** The libuv stream handle as Node's own net code drives it. */
 interface RawHandle {
   open(fd: number): number;
-  onread: (ab?: ArrayBuffer) => void;
+  onread: (ab?: ArrayBuffer) => unknown;
+  /** Read into `buf` every time instead of a fresh buffer per read (Node's net `onread` option). */
+  useUserBuffer?(buf: Uint8Array): void;
   readStart(): number;
   readStop(): number;
   close(): void;
 }
 
 const UV_EOF = -4095;
+
+/** The largest header that precedes data in an answer (out header and fuse_ioctl_out). */
+const OUT_HEADER_MAX = 64;
 
 function uvName(n: number): string {
   try {
@@ -47,7 +56,11 @@ function uvName(n: number): string {
 }
 
 export interface DeviceEvents {
-  onRequest(buf: Buffer): void;
+  /**
+   * One request: the first `len` bytes of `buf`. The bytes are valid only during the call: the
+   * next request is read into the same buffer, so whatever must outlive the call is copied.
+   */
+  onRequest(buf: Buffer, len: number): void;
   /** The connection ended: unmounted (ENODEV on read), aborted, or closed by us. */
   onClose(why: string): void;
 }
@@ -55,6 +68,8 @@ export interface DeviceEvents {
 export class FuseDevice {
   private handle: RawHandle | undefined;
   private closed = false;
+  /** Where answers with small data are assembled: header and data, one write(2). */
+  private readonly out = Buffer.allocUnsafe(OUT_HEADER_MAX + INLINE_DATA);
   /** Notifications go out one at a time, each in the thread pool (see notify). */
   private notifyChain: Promise<void> = Promise.resolve();
   writeErrors = 0;
@@ -77,15 +92,28 @@ export class FuseDevice {
     if (rc !== 0) throw new Error(`cannot watch /dev/fuse descriptor ${this.fd} (uv error ${rc})`);
     this.handle = handle;
     // The handle's read callback, without a net.Socket's stream machinery on top (a Readable
-    // push and an emit per request, measured at several microseconds): libuv reads into a fresh
-    // buffer and hands it here with the byte count (or a negative uv error) in streamBaseState.
+    // push and an emit per request, measured at several microseconds). The byte count (or a
+    // negative uv error) arrives in streamBaseState. With a user buffer libuv reads into it and
+    // passes no ArrayBuffer; otherwise (a Node without useUserBuffer) each read comes in a fresh
+    // buffer, which costs a 64 KiB allocation, a copy and a GC-tracked ArrayBuffer per request.
     const { streamBaseState, kReadBytesOrError, kArrayBufferOffset } = (process as unknown as { binding(n: string): StreamBinding }).binding('stream_wrap');
-    handle.onread = (ab?: ArrayBuffer) => {
-      const n = streamBaseState[kReadBytesOrError];
-      if (n < 0 || !ab) return this.end(n === UV_EOF ? 'eof' : uvName(n));
-      if (n === 0) return;
-      this.events.onRequest(Buffer.from(ab, streamBaseState[kArrayBufferOffset], n));
-    };
+    if (typeof handle.useUserBuffer === 'function') {
+      const buf = Buffer.allocUnsafe(READ_BUFFER);
+      handle.useUserBuffer(buf);
+      handle.onread = () => {
+        const n = streamBaseState[kReadBytesOrError];
+        if (n < 0) return this.end(n === UV_EOF ? 'eof' : uvName(n));
+        if (n > 0) this.events.onRequest(buf, n);
+        return undefined;
+      };
+    } else {
+      handle.onread = (ab?: ArrayBuffer) => {
+        const n = streamBaseState[kReadBytesOrError];
+        if (n < 0 || !ab) return this.end(n === UV_EOF ? 'eof' : uvName(n));
+        if (n > 0) this.events.onRequest(Buffer.from(ab, streamBaseState[kArrayBufferOffset], n), n);
+        return undefined;
+      };
+    }
     const err = handle.readStart();
     if (err !== 0) this.end(uvName(err));
   }
@@ -110,18 +138,21 @@ export class FuseDevice {
     if (this.closed) return;
     try {
       // The header's length covers the data that follows it in the same write.
-      if (data && data.length > 4096) {
+      if (data && data.length > INLINE_DATA) {
         buf.writeUInt32LE(buf.length + data.length, 0);
         fs.writevSync(this.fd, [buf, data]);
-      } else if (data && data.length) {
+      } else if (data && data.length && buf.length <= OUT_HEADER_MAX) {
         // Small data rides in one buffer: one write(2) is cheaper than a writev(2) of two.
-        const one = Buffer.allocUnsafe(buf.length + data.length);
+        const one = this.out;
+        const n = buf.length + data.length;
         buf.copy(one, 0);
         one.set(data, buf.length);
-        one.writeUInt32LE(one.length, 0);
-        fs.writeSync(this.fd, one);
-      }
-      else fs.writeSync(this.fd, buf);
+        one.writeUInt32LE(n, 0);
+        fs.writeSync(this.fd, one, 0, n);
+      } else if (data && data.length) {
+        buf.writeUInt32LE(buf.length + data.length, 0);
+        fs.writevSync(this.fd, [buf, data]);
+      } else fs.writeSync(this.fd, buf);
     } catch (e) {
       this.writeErrors++;
       const code = (e as NodeJS.ErrnoException).code;

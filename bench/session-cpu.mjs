@@ -21,11 +21,13 @@ export async function sessionCpu(n = Number(process.env.BENCH_SESSION_N ?? 20000
   const k = new Kernel();
   const fd = openSync('/dev/null', 'w');
   const dev = new FuseDevice(fd, { onRequest() {}, onClose() {} });
-  // The answer each request got: FuseDevice.send is wrapped to keep the last header.
-  let last = Buffer.alloc(16);
+  // The answer each request got: FuseDevice.send is wrapped to keep the start of the last one.
+  const last = Buffer.alloc(32);
+  let answers = 0;
   const send = dev.send.bind(dev);
   dev.send = (buf, data) => {
-    last = Buffer.from(buf.subarray(0, Math.min(buf.length, 32)));
+    answers++;
+    buf.copy(last, 0, 0, Math.min(buf.length, 32));
     send(buf, data);
   };
   const s = new Session(buildTree(k, '/nonexistent'), dev, { entryTimeout: 86400, attrTimeout: 86400, maxWrite: 61440 });
@@ -64,9 +66,10 @@ export async function sessionCpu(n = Number(process.env.BENCH_SESSION_N ?? 20000
   const fhBody = (fh, size = 0) => { const b = Buffer.alloc(24); b.writeBigUInt64LE(BigInt(fh), 0); b.writeUInt32LE(size, 16); return b; };
   s.handle(req(Op.OPEN, load, openBody(1)));
   let fh = Number(last.readBigUInt64LE(16));
+  const before = answers;
   s.handle(req(Op.WRITE, load, writeBody(fh, join(KO, 'helloworld.ko'))));
-  for (let i = 0; i < 50 && last.readInt32LE(4) === 0 && last.length < 24; i++) await flush();
-  await flush();
+  for (let i = 0; i < 500 && answers === before; i++) await flush();
+  if (last.readInt32LE(4) !== 0) throw new Error(`load: ${last.readInt32LE(4)}`);
   s.handle(req(Op.RELEASE, load, fhBody(fh)));
   await flush();
   const num = path('sys/module/helloworld/parameters/num');

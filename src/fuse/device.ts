@@ -13,9 +13,13 @@
 import * as fs from 'node:fs';
 import { closeSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
+import { makeDrain } from './drain.js';
 
 /** The buffer every request is read into (libuv suggests 64 KiB per read). */
 export const READ_BUFFER = 64 * 1024;
+
+/** Requests read one after another in one turn of the event loop (drain.ts). */
+const DRAIN_MAX = 16;
 
 /** Answers up to this size are copied into one buffer with their header: one write(2). */
 const INLINE_DATA = 4096;
@@ -110,13 +114,23 @@ export class FuseDevice {
     // passes no ArrayBuffer; otherwise (a Node without useUserBuffer) each read comes in a fresh
     // buffer, which costs a 64 KiB allocation, a copy and a GC-tracked ArrayBuffer per request.
     const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync, WriteWrap } = (process as unknown as { binding(n: string): StreamBinding }).binding('stream_wrap');
+    // After each request, the ones already queued are read at once (drain.ts), up to a bound
+    // that lets timers and notifications run in between.
+    const drain = typeof handle.useUserBuffer === 'function' ? makeDrain(this.fd, READ_BUFFER) : undefined;
     if (typeof handle.useUserBuffer === 'function') {
-      const buf = Buffer.allocUnsafe(READ_BUFFER);
+      const buf = drain ? drain.buf : Buffer.allocUnsafe(READ_BUFFER);
       handle.useUserBuffer(buf);
       handle.onread = () => {
         const n = streamBaseState[kReadBytesOrError];
         if (n < 0) return this.end(n === UV_EOF ? 'eof' : uvName(n));
         if (n > 0) this.events.onRequest(buf, n);
+        if (drain) {
+          for (let i = 0; i < DRAIN_MAX && !this.closed; i++) {
+            const m = drain.read();
+            if (m <= 0) break;
+            this.events.onRequest(buf, m);
+          }
+        }
         return undefined;
       };
     } else {

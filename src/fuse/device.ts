@@ -8,7 +8,7 @@
 // read(2) of /dev/fuse returns exactly one whole request. Every read goes into the same 64 KiB
 // buffer (the stream handle's user-buffer mode), so a request costs no allocation; the buffer
 // bounds max_write (the kernel refuses a read whose buffer could not hold a WRITE of max_write
-// bytes).
+// bytes). Requests already queued after an answer are read at once (drain.ts).
 
 import * as fs from 'node:fs';
 import { closeSync } from 'node:fs';

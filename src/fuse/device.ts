@@ -162,7 +162,7 @@ export class FuseDevice {
       const rc = chunks.length === 1 ? h.writeBuffer!(w.req, chunks[0]) : h.writev!(w.req, chunks, true);
       if (w.state[w.async]) {
         // Queued after all: the request object and the bytes belong to that write now, and
-        // later answers must not overtake it.
+        // uv_try_write refuses while libuv's queue is not empty. Answers may go in any order.
         process.stderr.write('modfs fuse: an answer was queued by libuv; writing synchronously from now on\n');
         w.req.buffer = chunks;
         this.out = Buffer.allocUnsafe(this.out.length);

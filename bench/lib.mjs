@@ -64,9 +64,12 @@ async function startMount(cmd, args, env = {}) {
 /**
  * `node bin/modfs.js mount DIR` in a child process. The benchmarks load the committed fixtures
  * (examples/ko), built for the bundled identity, so that is the kernel they mount by default.
+ * BENCH_NODE_FLAGS adds flags for the daemon's node (`--cpu-prof --cpu-prof-dir=DIR` to profile);
+ * BENCH_DIST runs another build's daemon (DIR/cli/main.js), to compare two builds in one run.
  */
-export function startModfs(args = [], env = {}) {
-  return startMount(process.execPath, [BIN, 'mount', ...args], { MODFS_KERNEL: '6.1.0-56-amd64', ...env });
+export function startModfs(args = [], env = {}, nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), dist = process.env.BENCH_DIST) {
+  const main = dist ? join(resolve(dist), 'cli/main.js') : BIN;
+  return startMount(process.execPath, [...nodeFlags, main, 'mount', ...args], { MODFS_KERNEL: '6.1.0-56-amd64', ...env });
 }
 
 /**

@@ -2,7 +2,7 @@
 // stdout, and the raw numbers in bench/results/latest.json (gitignored). Needs root (FUSE mounts)
 // and gcc (the C reference server). Knobs: BENCH_ITER (latency iterations, 2000), BENCH_CYCLES
 // (insmod+rmmod cycles, 200), BENCH_MODULES (RSS test, 100), BENCH_CPU_REPS (200), BENCH_ONLY
-// (comma list of latency,scale,cycles,rss,cpu,mips,mount,shell). BENCH_SCALE_MODULES (scale test, 1000);
+// (comma list of latency,session,scale,cycles,rss,cpu,mips,mount,shell). BENCH_SCALE_MODULES (scale test, 1000);
 // BENCH_SHELL_N, BENCH_SHELL_MANY (bench/shell.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +15,7 @@ import { mountTime } from './mount-time.mjs';
 import { ensureBuilt, REPO } from './lib.mjs';
 import { rss } from './rss.mjs';
 import { scale } from './scale.mjs';
+import { sessionCpu } from './session-cpu.mjs';
 import { shellBench, shellRows } from './shell.mjs';
 
 ensureBuilt();
@@ -23,6 +24,7 @@ const want = (n) => !only || only.includes(n);
 const machine = { cpus: cpus().length, model: cpus()[0]?.model, memGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
 const results = { date: new Date().toISOString(), machine };
 if (want('latency')) results.latency = await latency();
+if (want('session')) results.session = await sessionCpu();
 if (want('scale')) results.scale = await scale();
 if (want('cycles')) results.cycles = await cycles();
 if (want('rss')) results.rss = await rss();
@@ -41,6 +43,12 @@ if (results.latency) {
   }
   rows.push([`${modfs.parallel.readers} parallel readers (modfs)`, `${Math.round(modfs.parallel.opsPerSecond)} op/s`, `rounds ${perRound.parallel.join(' ')}`, `${ratios.parallel.toFixed(2)}× C`]);
   rows.push([`${c.parallel.readers} parallel readers, C libfuse3`, `${Math.round(c.parallel.opsPerSecond)} op/s`, '', '']);
+}
+if (results.session) {
+  for (const op of ['read', 'write']) {
+    const v = results.session[op];
+    rows.push([`FUSE session in-process, open+${op}+close requests`, `${f1(v.userUsPerRequest + v.sysUsPerRequest)} µs CPU/request`, `${f1(v.usPerRequest)} µs wall`, '']);
+  }
 }
 if (results.scale) {
   const s = results.scale;

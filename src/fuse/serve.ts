@@ -47,7 +47,7 @@ export async function serveFuse(mountpoint: string, root: DirNode, opts: ServeOp
   const closed = new Promise<string>((r) => (closedWhy = r));
   let session: Session;
   const dev = new FuseDevice(fd, {
-    onRequest: (buf) => session.handle(buf),
+    onRequest: (buf, len) => session.handle(buf, len),
     onClose: (why) => closedWhy(why),
   });
   session = new Session(root, dev, {

@@ -37,6 +37,9 @@ const WANT_FLAGS =
 /** Requests whose answers may wait for notifications: they hold no directory lock. */
 const MAY_WAIT = new Set<number>([Op.WRITE, Op.FLUSH, Op.IOCTL, Op.READ, Op.RELEASE, Op.FSYNC, Op.POLL]);
 
+/** Opcodes counted in an array (the rest, CUSE_INIT and any future one, in a Map). */
+const COUNTED = 64;
+
 const EOPNOTSUPP = 95;
 
 interface Pending {
@@ -59,7 +62,8 @@ export class Session {
    */
   private zeroMessageOpendir = false;
   /** Counts per opcode, for the benchmark's requests-per-`cat` figure. */
-  readonly counts = new Map<number, number>();
+  private readonly opCounts = new Float64Array(COUNTED);
+  private readonly otherCounts = new Map<number, number>();
   onDestroy?: () => void;
 
   constructor(
@@ -73,14 +77,26 @@ export class Session {
     this.valid = { entry: opts.entryTimeout, attr: opts.attrTimeout };
   }
 
-  /** One request as read from the device. Never throws. */
-  handle(buf: Buffer): void {
-    const req = parseRequest(buf);
+  /** Requests seen, by opcode. */
+  get counts(): Map<number, number> {
+    const m = new Map<number, number>();
+    this.opCounts.forEach((n, op) => n && m.set(op, n));
+    for (const [op, n] of this.otherCounts) m.set(op, n);
+    return m;
+  }
+
+  /**
+   * One request: the first `len` bytes of `buf`, which are valid only during the call (the
+   * device reads the next request into the same buffer). Never throws.
+   */
+  handle(buf: Buffer, len = buf.length): void {
+    const req = parseRequest(buf, len);
     if (!req) {
-      process.stderr.write(`modfs fuse: dropped a malformed request of ${buf.length} bytes\n`);
+      process.stderr.write(`modfs fuse: dropped a malformed request of ${len} bytes\n`);
       return;
     }
-    this.counts.set(req.opcode, (this.counts.get(req.opcode) ?? 0) + 1);
+    if (req.opcode < COUNTED) this.opCounts[req.opcode]++;
+    else this.otherCounts.set(req.opcode, (this.otherCounts.get(req.opcode) ?? 0) + 1);
     if (this.opts.debug) process.stderr.write(`fuse: ${OP_NAMES[req.opcode] ?? req.opcode} #${req.unique} node ${req.nodeid} pid ${req.pid} uid ${req.uid}\n`);
     try {
       this.dispatch(req);
@@ -109,6 +125,16 @@ export class Session {
    * notifications their work made necessary (see invalidate.ts).
    */
   private settle<T>(req: Request, fh: number, value: T | Promise<T>, encode: (v: T) => [Buffer, Uint8Array?]): void {
+    if (!(value instanceof Promise) && !(this.inval.pending && MAY_WAIT.has(req.opcode))) {
+      // The common case, answered at once: no closures.
+      let out: [Buffer, Uint8Array?];
+      try {
+        out = encode(value);
+      } catch (e) {
+        return this.fail(req, errnoOf(e, `${OP_NAMES[req.opcode]} answer`));
+      }
+      return this.send(req, out[0], out[1]);
+    }
     const done = (v: T): void => {
       let out: [Buffer, Uint8Array?];
       try {
@@ -214,6 +240,9 @@ export class Session {
         const pos = u64(b, H + 8);
         const size = b.readUInt32LE(H + 16);
         const data = this.kernfs.read(fh, pos, size, this.caller(req));
+        if (!(data instanceof Promise) && !this.inval.pending) {
+          return this.send(req, answer(req.unique, 0), data.length > size ? data.subarray(0, size) : data);
+        }
         return this.settle(req, fh, data, (d) => [answer(req.unique, 0), d.length > size ? d.subarray(0, size) : d]);
       }
       case Op.WRITE: {
@@ -222,7 +251,9 @@ export class Session {
         const size = b.readUInt32LE(H + 16);
         const at = H + 40;
         if (at + size > req.len) throw new FsError(E.EINVAL);
-        const n = this.kernfs.write(fh, pos, b.subarray(at, at + size), this.caller(req));
+        // A copy: the handle may keep the bytes (an image arriving in pieces, a write that waits)
+        // and the read buffer holds the next request soon.
+        const n = this.kernfs.write(fh, pos, Buffer.from(b.subarray(at, at + size)), this.caller(req));
         return this.settle(req, fh, n, (v) => {
           const out = answer(req.unique, WRITE_OUT);
           out.writeUInt32LE(v, OUT_HEADER);
@@ -440,7 +471,7 @@ export class Session {
     const arg = b.readBigUInt64LE(H + 16);
     const inSize = b.readUInt32LE(H + 24);
     const outSize = b.readUInt32LE(H + 28);
-    const input = b.subarray(H + 32, Math.min(req.len, H + 32 + inSize));
+    const input = Buffer.from(b.subarray(H + 32, Math.min(req.len, H + 32 + inSize)));
     const r = this.kernfs.ioctl(fh, cmd, arg, input, outSize, this.caller(req));
     this.settle(req, fh, r, (v) => {
       const data = v.out ? v.out.subarray(0, outSize) : undefined;

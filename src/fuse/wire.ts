@@ -6,7 +6,10 @@ import { ATTR, ATTR_OUT, DIRENT, ENTRY_OUT, IN_HEADER, OUT_HEADER } from './prot
 
 const TWO32 = 2 ** 32;
 
-/** A request: its header decoded, its body left in `buf` from IN_HEADER on. */
+/**
+ * A request: its header decoded, its body left in `buf` from IN_HEADER to `len`. `buf` is the
+ * device's read buffer, overwritten by the next request: only the decoded fields may be kept.
+ */
 export interface Request {
   buf: Buffer;
   len: number;
@@ -28,11 +31,14 @@ export function putU64(buf: Buffer, off: number, v: number): void {
   buf.writeUInt32LE(Math.floor(v / TWO32) >>> 0, off + 4);
 }
 
-/** Decode the header; undefined when the bytes cannot be a request (too short, length lies). */
-export function parseRequest(buf: Buffer): Request | undefined {
-  if (buf.length < IN_HEADER) return undefined;
+/**
+ * Decode the header of the first `n` bytes of `buf`; undefined when they cannot be a request
+ * (too short, length lies).
+ */
+export function parseRequest(buf: Buffer, n = buf.length): Request | undefined {
+  if (n < IN_HEADER || n > buf.length) return undefined;
   const len = buf.readUInt32LE(0);
-  if (len !== buf.length) return undefined;
+  if (len !== n) return undefined;
   return {
     buf,
     len,
@@ -51,16 +57,24 @@ export function nameAt(req: Request, off = IN_HEADER): string {
   return req.buf.toString('latin1', off, end < 0 ? req.len : end);
 }
 
+/**
+ * A zeroed buffer. Buffer.alloc makes a new ArrayBuffer each time (about 0.4 µs here); small
+ * unsafe buffers are slices of Node's pool, and zeroing a hundred bytes is nearly free.
+ */
+function zeroed(n: number): Buffer {
+  return Buffer.allocUnsafe(n).fill(0);
+}
+
 /** An out header followed by `body` bytes; the caller fills the body from OUT_HEADER on. */
 export function answer(unique: number, body: number): Buffer {
-  const out = Buffer.alloc(OUT_HEADER + body);
+  const out = zeroed(OUT_HEADER + body);
   out.writeUInt32LE(OUT_HEADER + body, 0);
   putU64(out, 8, unique);
   return out;
 }
 
 export function errorAnswer(unique: number, errno: number): Buffer {
-  const out = Buffer.alloc(OUT_HEADER);
+  const out = zeroed(OUT_HEADER);
   out.writeUInt32LE(OUT_HEADER, 0);
   out.writeInt32LE(-errno, 4);
   putU64(out, 8, unique);
@@ -69,7 +83,7 @@ export function errorAnswer(unique: number, errno: number): Buffer {
 
 /** An unsolicited message: unique 0, the notify code in the error field. */
 export function notification(code: number, body: number): Buffer {
-  const out = Buffer.alloc(OUT_HEADER + body);
+  const out = zeroed(OUT_HEADER + body);
   out.writeUInt32LE(OUT_HEADER + body, 0);
   out.writeInt32LE(code, 4);
   return out;

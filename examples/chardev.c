@@ -26,6 +26,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/version.h>
 #include <linux/init.h>
 #include <linux/ioctl.h>
 #include <linux/kernel.h>
@@ -36,6 +37,13 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+
+/* 6.4 dropped class_create's owner argument. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define class_create_compat(name) class_create(name)
+#else
+#define class_create_compat(name) class_create(THIS_MODULE, name)
+#endif
 
 #define CHARDEV_SIZE 4096
 #define CHARDEV_MAGIC 'k'
@@ -198,7 +206,7 @@ static int __init chardev_init(void)
 		if (ret)
 			goto unregister;
 	}
-	cls = class_create(THIS_MODULE, "chardev");
+	cls = class_create_compat("chardev");
 	if (IS_ERR(cls)) {
 		ret = PTR_ERR(cls);
 		goto del;

@@ -18,10 +18,18 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/version.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+
+/* 6.4 dropped class_create's owner argument. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define class_create_compat(name) class_create(name)
+#else
+#define class_create_compat(name) class_create(THIS_MODULE, name)
+#endif
 
 static int major;
 module_param(major, int, 0444);
@@ -65,7 +73,7 @@ static int __init regchr_init(void)
 	if (cls) {
 		struct device *dev;
 
-		class = class_create(THIS_MODULE, cls);
+		class = class_create_compat(cls);
 		if (IS_ERR(class)) {
 			ret = PTR_ERR(class);
 			pr_err("class_create(%s): %d\n", cls, ret);

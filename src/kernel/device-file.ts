@@ -94,7 +94,7 @@ export function openChrdev(
   } catch (e) {
     modulePut(k, fopsOwner);
     modulePut(k, cdevOwner);
-    throw e;
+    throw userErrno(e);
   }
   return new DeviceFile(k, kf, () => {
     modulePut(k, fopsOwner);

@@ -124,6 +124,19 @@ export class Memory implements AddressSpace {
     this.w64(addrToNum(addr, true), Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
   }
 
+  /** A 1-, 2-, 4- or 8-byte unsigned value, zero-extended (for C objects of a size known at run time). */
+  readUN(addr: bigint, size: number): bigint {
+    return size === 1 ? BigInt(this.readU8(addr)) : size === 2 ? BigInt(this.readU16(addr)) : size === 4 ? BigInt(this.readU32(addr)) : this.readU64(addr);
+  }
+
+  /** Store the low `size` bytes of `v` (1, 2, 4 or 8), as a C assignment to that width truncates. */
+  writeUN(addr: bigint, size: number, v: bigint): void {
+    if (size === 1) this.writeU8(addr, Number(v & 0xffn));
+    else if (size === 2) this.writeU16(addr, Number(v & 0xffffn));
+    else if (size === 4) this.writeU32(addr, Number(v & 0xffffffffn));
+    else this.writeU64(addr, v);
+  }
+
   readBytes(addr: bigint, len: number): Uint8Array {
     const out = new Uint8Array(len);
     let a = addrToNum(addr);

@@ -21,13 +21,17 @@ export function toBytes(c: Content): Uint8Array {
   return typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
 }
 
+/** A KernelError as the FsError the FUSE layer reports; anything else as it is. */
+export function asFsError(e: unknown): unknown {
+  return e instanceof KernelError ? new FsError(e.errno, e.message) : e;
+}
+
 /** Run a kernel operation, turning its KernelError into the FsError the FUSE layer reports. */
 export function kernelCall<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof KernelError) throw new FsError(e.errno, e.message);
-    throw e;
+    throw asFsError(e);
   }
 }
 

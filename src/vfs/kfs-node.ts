@@ -2,7 +2,7 @@
 // device nodes) as vfs nodes. One node per entry, made once: the FUSE layer tells nodes apart by
 // identity. A module's handler that oopses kills the caller, as the oops kills the task that made
 // the call on a real kernel; the request itself then answers EIO.
-import { KernelError } from '../kernel/errno.js';
+import { asFsError } from './attr-file.js';
 import type { KEntry, KOpenFile } from '../kernel/kfs.js';
 import { OopsError } from '../kernel/api/sched.js';
 import { FsError, type Caller, type DirNode, type FileNode, type Handle, type VNode } from './node.js';
@@ -10,26 +10,28 @@ import { FsError, type Caller, type DirNode, type FileNode, type Handle, type VN
 const EIO = 5;
 const nodes = new WeakMap<KEntry, VNode>();
 
+/** What a failed file operation answers `caller`: an oops kills it first (then EIO). */
+function failure(caller: Caller, e: unknown): unknown {
+  if (!(e instanceof OopsError)) return asFsError(e);
+  if (caller.pid > 0 && caller.pid !== process.pid) {
+    try {
+      process.kill(caller.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  return new FsError(EIO, e.message);
+}
+
 /** Run a kernel file operation for `caller`, turning kernel errors into the caller's errno. */
 function fileCall<T>(caller: Caller, f: () => T): T {
   try {
     const r = f();
     // An operation that waits (a driver's sleep) settles later: its failure is turned alike.
-    if (r instanceof Promise) return r.catch((e: unknown) => fileCall(caller, () => { throw e; })) as T;
+    if (r instanceof Promise) return r.catch((e: unknown) => Promise.reject(failure(caller, e))) as T;
     return r;
   } catch (e) {
-    if (e instanceof OopsError) {
-      if (caller.pid > 0 && caller.pid !== process.pid) {
-        try {
-          process.kill(caller.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
-      throw new FsError(EIO, e.message);
-    }
-    if (e instanceof KernelError) throw new FsError(e.errno, e.message);
-    throw e;
+    throw failure(caller, e);
   }
 }
 

@@ -9,11 +9,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Kernel } from '../kernel/kernel.js';
-import { KernelError } from '../kernel/errno.js';
 import { loadModuleAsync } from '../kernel/loader/load-module.js';
 import { deleteModuleAsync } from '../kernel/unload.js';
 import { MODULES_END, MODULES_VADDR } from '../mm/layout.js';
-import { attrFile } from './attr-file.js';
+import { asFsError, attrFile } from './attr-file.js';
 import { dir } from './dir.js';
 import { FsError, type DirNode, type FileNode, type Handle } from './node.js';
 
@@ -26,8 +25,7 @@ async function kernelCallAsync<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof KernelError) throw new FsError(e.errno, e.message);
-    throw e;
+    throw asFsError(e);
   }
 }
 

@@ -177,8 +177,6 @@ export function registerDebugfsApi(k: Kernel): void {
     const value = () => m.readU64(n.inode + BigInt(f['inode.i_private']));
     let getBuf: Uint8Array | undefined;
     const slice = (b: Uint8Array, pos: number, len: number) => b.subarray(Math.min(pos, b.length), Math.min(pos + len, b.length));
-    const readInt = (p: bigint, size: number) =>
-      size === 1 ? BigInt(m.readU8(p)) : size === 2 ? BigInt(m.readU16(p)) : size === 4 ? BigInt(m.readU32(p)) : m.readU64(p);
     const live = () => {
       if (e.removed) throw new KernelError(EIO);
     };
@@ -205,7 +203,7 @@ export function registerDebugfsApi(k: Kernel): void {
         if (!t.get) throw new KernelError(EACCES);
         if (!(pos && getBuf?.length)) {
           attrRead(task, () => {
-            const raw = readInt(value(), t.size!);
+            const raw = m.readUN(value(), t.size!);
             const v = t.signed ? BigInt.asIntN(t.size! * 8, raw) : raw;
             getBuf = enc.encode(t.format!(v)).subarray(0, 23);
           });
@@ -229,11 +227,7 @@ export function registerDebugfsApi(k: Kernel): void {
         if (r.errno !== undefined) throw new KernelError(r.errno);
         attrWrite(task, () => {
           const p = value();
-          const v = BigInt.asUintN(64, r.value);
-          if (t.size === 1) m.writeU8(p, Number(v & 0xffn));
-          else if (t.size === 2) m.writeU16(p, Number(v & 0xffffn));
-          else if (t.size === 4) m.writeU32(p, Number(v & 0xffffffffn));
-          else m.writeU64(p, v);
+          m.writeUN(p, t.size ?? 8, BigInt.asUintN(64, r.value));
         });
         return data.length;
       },

@@ -106,12 +106,7 @@ export function registerLibfsApi(k: Kernel): void {
       if (bytes.length < n || (n && !k.user.accessOk(c.arg(0), n))) return -EFAULT;
       const r = parse(bytes, Number(c.arg(2) & 0xffffffffn));
       if (r.errno !== undefined) return -r.errno;
-      const v = BigInt.asUintN(64, BigInt(r.value));
-      const res = c.arg(3);
-      if (size === 1) m.writeU8(res, Number(v & 0xffn));
-      else if (size === 2) m.writeU16(res, Number(v & 0xffffn));
-      else if (size === 4) m.writeU32(res, Number(v & 0xffffffffn));
-      else m.writeU64(res, v);
+      m.writeUN(c.arg(3), size, BigInt.asUintN(64, BigInt(r.value)));
       return 0;
     });
   fromUser('kstrtoull_from_user', 8, kstrtoull);

@@ -9,12 +9,7 @@ export function registerScanfApi(k: Kernel): void {
   const m = k.mem;
   const sink = (args: FormatArgs): ScanSink => ({
     nextPointer: () => args.next(),
-    store(addr, value, size) {
-      if (size === 1) m.writeU8(addr, Number(value & 0xffn));
-      else if (size === 2) m.writeU16(addr, Number(value & 0xffffn));
-      else if (size === 4) m.writeU32(addr, Number(value & 0xffffffffn));
-      else m.writeU64(addr, BigInt.asUintN(64, value));
-    },
+    store: (addr, value, size) => m.writeUN(addr, size, value),
     storeBytes: (addr, bytes) => m.writeBytes(addr, bytes),
   });
   const scan = (buf: bigint, fmt: bigint, args: FormatArgs) => vsscanf(m.readCString(buf, 1 << 24), m.readCString(fmt, 1 << 16), sink(args));

@@ -289,11 +289,7 @@ export function registerStringApi(k: Kernel): void {
     k.exports.func(name, (c) => {
       const r = parse(cs(c.arg(0)), Number(c.arg(1) & 0xffffffffn));
       if (r.errno !== undefined) return -r.errno;
-      const v = BigInt(r.value);
-      if (size === 1) m.writeU8(c.arg(2), Number(BigInt.asUintN(8, v)));
-      else if (size === 2) m.writeU16(c.arg(2), Number(BigInt.asUintN(16, v)));
-      else if (size === 4) m.writeU32(c.arg(2), Number(BigInt.asUintN(32, v)));
-      else m.writeU64(c.arg(2), BigInt.asUintN(64, v));
+      m.writeUN(c.arg(2), size, BigInt.asUintN(64, BigInt(r.value)));
       return 0;
     });
   kstrto('kstrtoint', 4, kstrtoint);

@@ -55,7 +55,7 @@ export function registerUaccessApi(k: Kernel): void {
       const p = c.reg(RAX);
       const ok = u.accessOk(p, size) && u.reachable(p, size) === size;
       let v = 0n;
-      if (ok) v = size === 1 ? BigInt(m.readU8(p)) : size === 2 ? BigInt(m.readU16(p)) : size === 4 ? BigInt(m.readU32(p)) : m.readU64(p);
+      if (ok) v = m.readUN(p, size);
       c.setReg(RDX, v);
       return ok ? 0 : -EFAULT;
     };
@@ -64,12 +64,7 @@ export function registerUaccessApi(k: Kernel): void {
       const p = c.reg(RCX);
       const v = c.reg(RAX);
       const ok = u.accessOk(p, size) && u.reachable(p, size) === size;
-      if (ok) {
-        if (size === 1) m.writeU8(p, Number(v & 0xffn));
-        else if (size === 2) m.writeU16(p, Number(v & 0xffffn));
-        else if (size === 4) m.writeU32(p, Number(v & 0xffffffffn));
-        else m.writeU64(p, v);
-      }
+      if (ok) m.writeUN(p, size, v);
       c.setReg(RCX, ok ? 0n : BigInt(-EFAULT));
     };
     k.exports.func(`__get_user_${size}`, get);
